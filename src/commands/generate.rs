@@ -1,0 +1,160 @@
+//! `rustauth generate`: the SQL that brings a database to the target schema, written to a
+//! versioned file. With `--dialect` (or `--adapter … --dialect …`): for an empty database,
+//! without connecting. Without: the plan against the live database.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Result, bail};
+use sha2::{Digest, Sha256};
+
+use super::Global;
+use crate::cli::GenerateArgs;
+use crate::config::{Provider, adapter};
+use crate::exit::Exit;
+use crate::fsutil::write_atomic;
+
+/// The first line of every file generate writes.
+pub const PLAN_HEADER: &str = "-- rustauth plan sha256:";
+
+pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
+    let yes = args.yes.given();
+    let loaded = global.load(false)?;
+    let adapter_name = args
+        .adapter
+        .clone()
+        .or_else(|| loaded.config.database.adapter.clone());
+    if let Some(name) = &adapter_name {
+        match adapter::kind(name) {
+            None => bail!(
+                "unknown adapter `{name}`; supported adapters: {}",
+                adapter::all().join(", ")
+            ),
+            Some(adapter::AdapterKind::Guidance) => {
+                println!("{}", adapter::guidance(name));
+                return Ok(Exit::Ok);
+            }
+            Some(adapter::AdapterKind::Sql) => {}
+        }
+    }
+    let schema = crate::schema::resolve(&loaded.config);
+
+    let (sql, dialect) = match &args.dialect {
+        Some(d) => {
+            let Some(dialect) = Provider::parse(d) else {
+                bail!(
+                    "unknown dialect `{d}`; supported dialects: {}",
+                    Provider::NAMES.join(", ")
+                );
+            };
+            (crate::plan::fresh(&schema, dialect).sql(&schema), dialect)
+        }
+        None => {
+            if loaded.config.path.is_none() && args.adapter.is_none() {
+                bail!(
+                    "no rustauth.toml in {}: pass --adapter sqlx --dialect <{}> for SQL without a database, or create a config with `rustauth init`",
+                    loaded.cwd.display(),
+                    Provider::NAMES.join("|")
+                );
+            }
+            bail!(
+                "generate against a live database is not available in this build; pass --dialect <{}> for SQL without a database",
+                Provider::NAMES.join("|")
+            );
+        }
+    };
+    let _ = dialect;
+
+    if sql.is_empty() {
+        println!("Your schema is already up to date.");
+        return Ok(Exit::Ok);
+    }
+    let hash = sha256_hex(&sql);
+    let header = format!("{PLAN_HEADER}{hash}");
+    let contents = format!("{header}\n{sql}\n");
+
+    let base = loaded.config.base_dir(&loaded.cwd);
+    let target = match (&args.output, &args.output_dir) {
+        (Some(file), _) => absolute(&loaded.cwd, file),
+        (None, dir) => {
+            let dir = match dir {
+                Some(d) => absolute(&loaded.cwd, d),
+                None => base.join(&loaded.config.database.migrations_dir),
+            };
+            if !args.force {
+                if let Some(existing) = file_with_header(&dir, &header) {
+                    println!(
+                        "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
+                        existing.display()
+                    );
+                    return Ok(Exit::Ok);
+                }
+            }
+            dir.join(format!("{}_rustauth.sql", timestamp()))
+        }
+    };
+    if target.is_dir() {
+        bail!(
+            "--output {} is a folder; pass a file path, or use --output-dir",
+            target.display()
+        );
+    }
+    if target.exists() && !yes {
+        match crate::output::confirm(
+            &format!("{} already exists. Overwrite it?", target.display()),
+            false,
+        ) {
+            Some(true) => {}
+            Some(false) => {
+                eprintln!("Nothing written.");
+                return Ok(Exit::Error);
+            }
+            None => bail!(
+                "{} already exists; pass --yes to overwrite it without a prompt",
+                target.display()
+            ),
+        }
+    }
+    write_atomic(&target, contents.as_bytes(), None)?;
+    println!("Schema written to {}", target.display());
+    Ok(Exit::Ok)
+}
+
+pub fn sha256_hex(s: &str) -> String {
+    let digest = Sha256::digest(s.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `YYYYMMDDHHMMSS` in UTC: a version `sqlx migrate` accepts.
+pub fn timestamp() -> String {
+    let now = time::OffsetDateTime::now_utc();
+    let fmt = time::macros::format_description!("[year][month][day][hour][minute][second]");
+    now.format(&fmt).unwrap_or_else(|_| "00000000000000".into())
+}
+
+fn absolute(cwd: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        cwd.join(p)
+    }
+}
+
+/// A `.sql` file in `dir` whose first line is `header`.
+fn file_with_header(dir: &Path, header: &str) -> Option<PathBuf> {
+    use std::io::BufRead;
+    let entries = std::fs::read_dir(dir).ok()?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "sql") {
+            if let Ok(f) = std::fs::File::open(&path) {
+                let mut first = String::new();
+                if std::io::BufReader::new(f).read_line(&mut first).is_ok()
+                    && first.trim_end() == header
+                {
+                    return Some(path);
+                }
+            }
+        }
+    }
+    None
+}

@@ -1,0 +1,315 @@
+//! `rustauth.toml` and the environment: types, loading, validation with good errors.
+//! The contract is `shared/design/CONFIG.md`; README.md documents it for users.
+
+pub mod adapter;
+mod env;
+mod parse;
+pub mod suggest;
+
+use std::path::{Path, PathBuf};
+
+use indexmap::IndexMap;
+
+pub use env::Env;
+pub use parse::parse_str;
+
+use crate::schema::field::{FieldType, OnDelete};
+use crate::schema::plugins::PluginOptions;
+
+/// The default config file name, looked up in `--cwd`.
+pub const FILE_NAME: &str = "rustauth.toml";
+
+/// A config error: always names the file, and the line where there is one.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("config file {path} does not exist; pass an existing file to --config")]
+    Missing { path: String },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Provider {
+    Sqlite,
+    Postgres,
+    Mysql,
+    Mssql,
+}
+
+impl Provider {
+    pub const NAMES: [&'static str; 4] = ["sqlite", "postgres", "mysql", "mssql"];
+
+    pub fn parse(s: &str) -> Option<Provider> {
+        Some(match s {
+            "sqlite" => Provider::Sqlite,
+            "postgres" => Provider::Postgres,
+            "mysql" => Provider::Mysql,
+            "mssql" => Provider::Mssql,
+            _ => return None,
+        })
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Provider::Sqlite => "sqlite",
+            Provider::Postgres => "postgres",
+            Provider::Mysql => "mysql",
+            Provider::Mssql => "mssql",
+        }
+    }
+}
+
+impl std::fmt::Display for Provider {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Better Auth `advanced.database.generateId`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum IdStrategy {
+    #[default]
+    Default,
+    Uuid,
+    Serial,
+}
+
+impl IdStrategy {
+    pub const NAMES: [&'static str; 3] = ["default", "uuid", "serial"];
+    pub fn parse(s: &str) -> Option<IdStrategy> {
+        Some(match s {
+            "default" => IdStrategy::Default,
+            "uuid" => IdStrategy::Uuid,
+            "serial" => IdStrategy::Serial,
+            _ => return None,
+        })
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            IdStrategy::Default => "default",
+            IdStrategy::Uuid => "uuid",
+            IdStrategy::Serial => "serial",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RateLimitStorage {
+    #[default]
+    Memory,
+    SecondaryStorage,
+    Database,
+}
+
+impl RateLimitStorage {
+    pub const NAMES: [&'static str; 3] = ["memory", "secondary-storage", "database"];
+    pub fn parse(s: &str) -> Option<RateLimitStorage> {
+        Some(match s {
+            "memory" => RateLimitStorage::Memory,
+            "secondary-storage" => RateLimitStorage::SecondaryStorage,
+            "database" => RateLimitStorage::Database,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ProjectConfig {
+    pub framework: Option<String>,
+    pub base_url: Option<String>,
+    pub base_path: Option<String>,
+    pub production: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct DatabaseConfig {
+    pub adapter: Option<String>,
+    pub provider: Option<Provider>,
+    pub url_env: String,
+    pub url: Option<String>,
+    pub migrations_dir: String,
+    pub schema: Option<String>,
+    pub generate_id: IdStrategy,
+    pub history_table: String,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            adapter: None,
+            provider: None,
+            url_env: "DATABASE_URL".into(),
+            url: None,
+            migrations_dir: "migrations/rustauth".into(),
+            schema: None,
+            generate_id: IdStrategy::Default,
+            history_table: "_rustauth_migrations".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct SecurityConfig {
+    pub secret_env: String,
+}
+
+impl Default for SecurityConfig {
+    fn default() -> Self {
+        SecurityConfig {
+            secret_env: "RUSTAUTH_SECRET".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RateLimitConfig {
+    pub storage: RateLimitStorage,
+    pub model_name: Option<String>,
+    /// Logical field (`key`, `count`, `lastRequest`) -> column name.
+    pub fields: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SecondaryStorageConfig {
+    pub enabled: bool,
+    pub store_session_in_database: bool,
+    pub store_verification_in_database: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PluginsConfig {
+    /// Plugin ids in the order the file lists them (that order is output order).
+    pub enabled: Vec<String>,
+    /// `[plugins.<id>]` options by plugin id.
+    pub options: IndexMap<String, PluginOptions>,
+}
+
+/// `[models.<key>.additional_fields.<name>]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalField {
+    pub ty: FieldType,
+    pub field_name: Option<String>,
+    pub required: bool,
+    pub unique: bool,
+    pub index: bool,
+    pub sortable: bool,
+    pub bigint: bool,
+    /// `default = "now"` (upstream's `() => new Date()`).
+    pub default_now: bool,
+    pub references: Option<AdditionalReference>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalReference {
+    pub model: String,
+    pub field: String,
+    pub on_delete: OnDelete,
+}
+
+/// `[models.<key>]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelConfig {
+    pub model_name: Option<String>,
+    /// Logical field name -> column name.
+    pub fields: IndexMap<String, String>,
+    /// In the order the file lists them.
+    pub additional_fields: IndexMap<String, AdditionalField>,
+}
+
+/// The whole configuration, with defaults filled in.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Config {
+    /// The file it came from; `None` when no file was found (all defaults).
+    pub path: Option<PathBuf>,
+    pub project: ProjectConfig,
+    pub database: DatabaseConfig,
+    pub security: SecurityConfig,
+    pub rate_limit: RateLimitConfig,
+    pub secondary_storage: SecondaryStorageConfig,
+    pub plugins: PluginsConfig,
+    pub models: IndexMap<String, ModelConfig>,
+}
+
+impl Config {
+    /// The folder the config's relative paths are relative to: the config's folder, or
+    /// `cwd` when there is no file.
+    pub fn base_dir(&self, cwd: &Path) -> PathBuf {
+        match self.path.as_ref().and_then(|p| p.parent()) {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_path_buf(),
+            _ => cwd.to_path_buf(),
+        }
+    }
+}
+
+/// Where the config is, and what was loaded with it.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub config: Config,
+    pub env: Env,
+    pub cwd: PathBuf,
+}
+
+/// Finds the config file: `--config`, else `rustauth.toml` in `cwd`. `None` when the
+/// default file does not exist; an explicit `--config` that does not exist is an error.
+pub fn locate(cwd: &Path, explicit: Option<&Path>) -> Result<Option<PathBuf>, ConfigError> {
+    match explicit {
+        Some(p) => {
+            let p = if p.is_absolute() {
+                p.to_path_buf()
+            } else {
+                cwd.join(p)
+            };
+            if p.is_file() {
+                Ok(Some(p))
+            } else {
+                Err(ConfigError::Missing {
+                    path: p.display().to_string(),
+                })
+            }
+        }
+        None => {
+            let p = cwd.join(FILE_NAME);
+            Ok(p.is_file().then_some(p))
+        }
+    }
+}
+
+/// Loads `.env` files and the config. `required`: a missing file is an error (commands
+/// that need a config); otherwise a missing file gives the defaults.
+pub fn load(cwd: &Path, explicit: Option<&Path>, required: bool) -> Result<Loaded, ConfigError> {
+    let path = locate(cwd, explicit)?;
+    let mut dirs = Vec::new();
+    if let Some(dir) = path.as_ref().and_then(|p| p.parent()) {
+        dirs.push(dir.to_path_buf());
+    }
+    dirs.push(cwd.to_path_buf());
+    let env = Env::load(&dirs);
+    let config = match &path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {
+                path: p.display().to_string(),
+                source,
+            })?;
+            let mut c = parse_str(&text, &p.display().to_string())?;
+            c.path = Some(p.clone());
+            c
+        }
+        None if required => {
+            return Err(ConfigError::Missing {
+                path: cwd.join(FILE_NAME).display().to_string(),
+            });
+        }
+        None => Config::default(),
+    };
+    Ok(Loaded {
+        config,
+        env,
+        cwd: cwd.to_path_buf(),
+    })
+}

@@ -1,0 +1,561 @@
+//! The rustauth.toml reader: walks a span-keeping TOML document so that every error can
+//! name the key and its line, rejects unknown keys with a suggestion, and keeps the file's
+//! order (plugin order and additional-field order are output order).
+
+use std::ops::Range;
+
+use indexmap::IndexMap;
+use toml_edit::{ImDocument, Item, Key, TableLike, Value};
+
+use super::suggest::hint;
+use super::*;
+use crate::schema::field::{FieldType, OnDelete};
+use crate::schema::plugins::{self, PluginOptions};
+
+const TOP_KEYS: &[&str] = &[
+    "project",
+    "database",
+    "security",
+    "rate_limit",
+    "secondary_storage",
+    "plugins",
+    "models",
+];
+const PROJECT_KEYS: &[&str] = &["framework", "base_url", "base_path", "production"];
+const DATABASE_KEYS: &[&str] = &[
+    "adapter",
+    "provider",
+    "url_env",
+    "url",
+    "migrations_dir",
+    "schema",
+    "generate_id",
+    "history_table",
+];
+const SECURITY_KEYS: &[&str] = &["secret_env"];
+const RATE_LIMIT_KEYS: &[&str] = &["storage", "model_name", "fields"];
+const RATE_LIMIT_FIELDS: &[&str] = &["key", "count", "lastRequest"];
+const SECONDARY_KEYS: &[&str] = &[
+    "enabled",
+    "store_session_in_database",
+    "store_verification_in_database",
+];
+const MODEL_KEYS: &[&str] = &["model_name", "fields", "additional_fields"];
+const FIELD_KEYS: &[&str] = &[
+    "type",
+    "field_name",
+    "required",
+    "unique",
+    "index",
+    "sortable",
+    "bigint",
+    "default",
+    "references",
+    "input",
+    "returned",
+];
+const REFERENCE_KEYS: &[&str] = &["model", "field", "on_delete"];
+const FIELD_TYPES: &[&str] = &[
+    "string", "number", "boolean", "date", "json", "string[]", "number[]",
+];
+
+/// Parses the text of a rustauth.toml; `path` is only used in messages.
+pub fn parse_str(text: &str, path: &str) -> Result<Config, ConfigError> {
+    let p = Parser { text, path };
+    let doc = ImDocument::parse(text).map_err(|e| {
+        let (line, col) = e.span().map(|s| p.line_col(s.start)).unwrap_or((1, 1));
+        let msg = e.message().lines().next().unwrap_or("").trim().to_string();
+        p.error(format!("invalid TOML at line {line}, column {col}: {msg}"))
+    })?;
+    p.config(doc.as_table())
+}
+
+struct Parser<'a> {
+    text: &'a str,
+    path: &'a str,
+}
+
+type R<T> = Result<T, ConfigError>;
+
+impl Parser<'_> {
+    fn error(&self, message: String) -> ConfigError {
+        ConfigError::Invalid {
+            path: self.path.to_string(),
+            message,
+        }
+    }
+
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let before = &self.text[..offset.min(self.text.len())];
+        let line = before.matches('\n').count() + 1;
+        let col = before.len() - before.rfind('\n').map(|i| i + 1).unwrap_or(0) + 1;
+        (line, col)
+    }
+
+    fn at(&self, span: Option<Range<usize>>) -> String {
+        match span {
+            Some(s) => format!(" at line {}", self.line_col(s.start).0),
+            None => String::new(),
+        }
+    }
+
+    fn key_at(&self, key: &Key) -> String {
+        self.at(key.span())
+    }
+
+    /// Rejects keys of `table` that are not in `allowed`; `prefix` is the dotted path.
+    fn check_keys(&self, table: &dyn TableLike, prefix: &str, allowed: &[&str]) -> R<()> {
+        for (k, _) in table.iter() {
+            if !allowed.contains(&k) {
+                let key = table.key(k).expect("key exists");
+                return Err(self.error(format!(
+                    "unknown key `{}{k}`{}{}",
+                    dotted(prefix),
+                    self.key_at(key),
+                    hint(k, allowed)
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn table<'t>(
+        &self,
+        parent: &'t dyn TableLike,
+        key: &str,
+        prefix: &str,
+    ) -> R<Option<&'t dyn TableLike>> {
+        match parent.get(key) {
+            None => Ok(None),
+            Some(item) => match item.as_table_like() {
+                Some(t) => Ok(Some(t)),
+                None => Err(self.error(format!(
+                    "`{}{key}`{} must be a table",
+                    dotted(prefix),
+                    self.at(item.span())
+                ))),
+            },
+        }
+    }
+
+    fn value<'t>(
+        &self,
+        parent: &'t dyn TableLike,
+        key: &str,
+    ) -> Option<(&'t Value, Option<Range<usize>>)> {
+        let item = parent.get(key)?;
+        let span = item
+            .span()
+            .or_else(|| parent.key(key).and_then(|k| k.span()));
+        match item {
+            Item::Value(v) => Some((v, span)),
+            _ => None,
+        }
+    }
+
+    fn string(&self, parent: &dyn TableLike, key: &str, prefix: &str) -> R<Option<String>> {
+        match parent.get(key) {
+            None => Ok(None),
+            Some(_) => match self.value(parent, key) {
+                Some((Value::String(s), _)) => Ok(Some(s.value().clone())),
+                other => Err(self.error(format!(
+                    "`{}{key}`{} must be a string",
+                    dotted(prefix),
+                    self.at(other
+                        .and_then(|o| o.1)
+                        .or_else(|| parent.key(key).and_then(|k| k.span())))
+                ))),
+            },
+        }
+    }
+
+    fn bool(&self, parent: &dyn TableLike, key: &str, prefix: &str) -> R<Option<bool>> {
+        match parent.get(key) {
+            None => Ok(None),
+            Some(_) => match self.value(parent, key) {
+                Some((Value::Boolean(b), _)) => Ok(Some(*b.value())),
+                other => Err(self.error(format!(
+                    "`{}{key}`{} must be true or false",
+                    dotted(prefix),
+                    self.at(other
+                        .and_then(|o| o.1)
+                        .or_else(|| parent.key(key).and_then(|k| k.span())))
+                ))),
+            },
+        }
+    }
+
+    /// A string that must be one of `names`.
+    fn choice(
+        &self,
+        parent: &dyn TableLike,
+        key: &str,
+        prefix: &str,
+        names: &[&str],
+    ) -> R<Option<String>> {
+        let Some(s) = self.string(parent, key, prefix)? else {
+            return Ok(None);
+        };
+        if names.contains(&s.as_str()) {
+            return Ok(Some(s));
+        }
+        let span = parent.get(key).and_then(|i| i.span());
+        Err(self.error(format!(
+            "`{}{key}`{}: unknown value `{s}`{}",
+            dotted(prefix),
+            self.at(span),
+            hint(&s, names)
+        )))
+    }
+
+    /// A table of string -> string (field renames).
+    fn string_map(
+        &self,
+        parent: &dyn TableLike,
+        key: &str,
+        prefix: &str,
+        allowed: Option<&[&str]>,
+    ) -> R<IndexMap<String, String>> {
+        let mut out = IndexMap::new();
+        let Some(t) = self.table(parent, key, prefix)? else {
+            return Ok(out);
+        };
+        let here = format!("{}{key}", dotted(prefix));
+        if let Some(allowed) = allowed {
+            self.check_keys(t, &here, allowed)?;
+        }
+        for (k, _) in t.iter() {
+            let v = self.string(t, k, &here)?.expect("present key has a value");
+            if v.is_empty() {
+                return Err(self.error(format!(
+                    "`{here}.{k}`{} must not be empty",
+                    self.at(t.key(k).and_then(|k| k.span()))
+                )));
+            }
+            out.insert(k.to_string(), v);
+        }
+        Ok(out)
+    }
+
+    fn config(&self, root: &dyn TableLike) -> R<Config> {
+        self.check_keys(root, "", TOP_KEYS)?;
+        let mut c = Config::default();
+
+        if let Some(t) = self.table(root, "project", "")? {
+            let p = "project";
+            self.check_keys(t, p, PROJECT_KEYS)?;
+            c.project.framework = self.string(t, "framework", p)?;
+            c.project.base_url = self.string(t, "base_url", p)?;
+            c.project.base_path = self.string(t, "base_path", p)?;
+            c.project.production = self.bool(t, "production", p)?.unwrap_or(false);
+        }
+
+        if let Some(t) = self.table(root, "database", "")? {
+            let p = "database";
+            self.check_keys(t, p, DATABASE_KEYS)?;
+            let d = &mut c.database;
+            d.adapter = self.string(t, "adapter", p)?;
+            if let Some(s) = self.choice(t, "provider", p, &Provider::NAMES)? {
+                d.provider = Provider::parse(&s);
+            }
+            if let Some(s) = self.string(t, "url_env", p)? {
+                d.url_env = s;
+            }
+            d.url = self.string(t, "url", p)?;
+            if let Some(s) = self.string(t, "migrations_dir", p)? {
+                d.migrations_dir = s;
+            }
+            d.schema = self.string(t, "schema", p)?;
+            if let Some(s) = self.choice(t, "generate_id", p, &IdStrategy::NAMES)? {
+                d.generate_id = IdStrategy::parse(&s).unwrap_or_default();
+            }
+            if let Some(s) = self.string(t, "history_table", p)? {
+                d.history_table = s;
+            }
+        }
+
+        if let Some(t) = self.table(root, "security", "")? {
+            self.check_keys(t, "security", SECURITY_KEYS)?;
+            if let Some(s) = self.string(t, "secret_env", "security")? {
+                c.security.secret_env = s;
+            }
+        }
+
+        if let Some(t) = self.table(root, "rate_limit", "")? {
+            let p = "rate_limit";
+            self.check_keys(t, p, RATE_LIMIT_KEYS)?;
+            if let Some(s) = self.choice(t, "storage", p, &RateLimitStorage::NAMES)? {
+                c.rate_limit.storage = RateLimitStorage::parse(&s).unwrap_or_default();
+            }
+            c.rate_limit.model_name = self.string(t, "model_name", p)?;
+            c.rate_limit.fields = self.string_map(t, "fields", p, Some(RATE_LIMIT_FIELDS))?;
+        }
+
+        if let Some(t) = self.table(root, "secondary_storage", "")? {
+            let p = "secondary_storage";
+            self.check_keys(t, p, SECONDARY_KEYS)?;
+            let s = &mut c.secondary_storage;
+            s.enabled = self.bool(t, "enabled", p)?.unwrap_or(false);
+            s.store_session_in_database = self
+                .bool(t, "store_session_in_database", p)?
+                .unwrap_or(false);
+            s.store_verification_in_database = self
+                .bool(t, "store_verification_in_database", p)?
+                .unwrap_or(false);
+        }
+
+        if let Some(t) = self.table(root, "plugins", "")? {
+            c.plugins = self.plugins(t)?;
+        }
+
+        if let Some(t) = self.table(root, "models", "")? {
+            let known = crate::schema::known_model_keys();
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            for (key, _) in t.iter() {
+                if !known.contains(&key) {
+                    return Err(self.error(format!(
+                        "unknown model `models.{key}`{}{}",
+                        self.key_at(t.key(key).expect("key exists")),
+                        hint(key, &known)
+                    )));
+                }
+                let prefix = format!("models.{key}");
+                let m = self.table(t, key, "models")?.expect("key exists");
+                c.models.insert(key.to_string(), self.model(m, &prefix)?);
+            }
+        }
+        Ok(c)
+    }
+
+    fn plugins(&self, t: &dyn TableLike) -> R<PluginsConfig> {
+        let ids = plugins::ids();
+        let mut out = PluginsConfig::default();
+        for (k, item) in t.iter() {
+            if k == "enabled" {
+                continue;
+            }
+            let key = t.key(k).expect("key exists");
+            if plugins::find(k).is_none() {
+                let hint_text = match suggest::nearest(k, ids.iter().copied()) {
+                    Some(n) if k != "enabled" => format!("; did you mean `{n}`?"),
+                    _ => format!("; valid plugin ids: {}", ids.join(", ")),
+                };
+                return Err(self.error(format!(
+                    "unknown key `plugins.{k}`{}: not a plugin id{hint_text}",
+                    self.key_at(key)
+                )));
+            }
+            let spec = plugins::find(k).expect("checked");
+            let Some(opts) = item.as_table_like() else {
+                return Err(self.error(format!(
+                    "`plugins.{k}`{} must be a table of options",
+                    self.key_at(key)
+                )));
+            };
+            let allowed: Vec<&str> = spec.options.iter().map(|o| o.key).collect();
+            let prefix = format!("plugins.{k}");
+            if allowed.is_empty() {
+                if let Some((ok, _)) = opts.iter().next() {
+                    return Err(self.error(format!(
+                        "unknown key `{prefix}.{ok}`{}: plugin `{k}` has no options that change the schema",
+                        self.key_at(opts.key(ok).expect("key exists"))
+                    )));
+                }
+            }
+            self.check_keys(opts, &prefix, &allowed)?;
+            let mut po = PluginOptions::default();
+            for (ok, _) in opts.iter() {
+                let v = self.bool(opts, ok, &prefix)?.expect("present");
+                po.flags.insert(ok.to_string(), v);
+            }
+            out.options.insert(k.to_string(), po);
+        }
+        let Some(item) = t.get("enabled") else {
+            return Ok(out);
+        };
+        let span = item.span();
+        let Some(Value::Array(arr)) = item.as_value() else {
+            return Err(self.error(format!(
+                "`plugins.enabled`{} must be an array of plugin ids",
+                self.at(span)
+            )));
+        };
+        for v in arr.iter() {
+            let vspan = v.span();
+            let Value::String(s) = v else {
+                return Err(self.error(format!(
+                    "`plugins.enabled`{} must hold strings (plugin ids)",
+                    self.at(vspan)
+                )));
+            };
+            let id = s.value();
+            if plugins::find(id).is_none() {
+                let near = suggest::nearest(id, ids.iter().copied())
+                    .map(|n| format!(" (did you mean `{n}`?)"))
+                    .unwrap_or_default();
+                return Err(self.error(format!(
+                    "unknown plugin id `{id}` in `plugins.enabled`{}{near}; valid plugin ids: {}",
+                    self.at(vspan),
+                    ids.join(", ")
+                )));
+            }
+            if out.enabled.iter().any(|e| e == id) {
+                return Err(self.error(format!(
+                    "plugin `{id}` is listed twice in `plugins.enabled`{}; remove one",
+                    self.at(vspan)
+                )));
+            }
+            out.enabled.push(id.clone());
+        }
+        for id in &out.enabled {
+            let spec = plugins::find(id).expect("checked");
+            for req in spec.requires {
+                let pos = out.enabled.iter().position(|e| e == req);
+                let me = out.enabled.iter().position(|e| e == id);
+                if pos.is_none() || pos > me {
+                    return Err(self.error(format!(
+                        "plugin `{id}` needs `{req}` enabled before it (as Better Auth requires); put \"{req}\" before \"{id}\" in `plugins.enabled`{}",
+                        self.at(span.clone())
+                    )));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn model(&self, t: &dyn TableLike, prefix: &str) -> R<ModelConfig> {
+        self.check_keys(t, prefix, MODEL_KEYS)?;
+        let mut m = ModelConfig {
+            model_name: self.string(t, "model_name", prefix)?,
+            fields: self.string_map(t, "fields", prefix, None)?,
+            ..ModelConfig::default()
+        };
+        if m.model_name.as_deref() == Some("") {
+            return Err(self.error(format!(
+                "`{prefix}.model_name`{} must not be empty",
+                self.at(t.get("model_name").and_then(|i| i.span()))
+            )));
+        }
+        if let Some(af) = self.table(t, "additional_fields", prefix)? {
+            let here = format!("{prefix}.additional_fields");
+            for (name, _) in af.iter() {
+                let fp = format!("{here}.{name}");
+                let ft = self.table(af, name, &here)?.expect("key exists");
+                let key_span = af.key(name).and_then(|k| k.span());
+                m.additional_fields
+                    .insert(name.to_string(), self.additional_field(ft, &fp, key_span)?);
+            }
+        }
+        Ok(m)
+    }
+
+    fn additional_field(
+        &self,
+        t: &dyn TableLike,
+        p: &str,
+        key_span: Option<Range<usize>>,
+    ) -> R<AdditionalField> {
+        self.check_keys(t, p, FIELD_KEYS)?;
+        let ty = match self.value(t, "type") {
+            None => {
+                return Err(self.error(format!(
+                    "`{p}`{} has no `type`; set one of: {}, or an array of strings (an enum)",
+                    self.at(key_span),
+                    FIELD_TYPES.join(", ")
+                )));
+            }
+            Some((Value::String(s), span)) => match s.value().as_str() {
+                "string" => FieldType::String,
+                "number" => FieldType::Number,
+                "boolean" => FieldType::Boolean,
+                "date" => FieldType::Date,
+                "json" => FieldType::Json,
+                "string[]" => FieldType::StringArray,
+                "number[]" => FieldType::NumberArray,
+                other => {
+                    return Err(self.error(format!(
+                        "`{p}.type`{}: unknown type `{other}`{} (or an array of strings for an enum)",
+                        self.at(span),
+                        hint(other, FIELD_TYPES)
+                    )));
+                }
+            },
+            Some((Value::Array(a), span)) => {
+                let mut values = Vec::new();
+                for v in a.iter() {
+                    match v {
+                        Value::String(s) => values.push(s.value().clone()),
+                        _ => {
+                            return Err(self.error(format!(
+                                "`{p}.type`{}: an enum must be an array of strings",
+                                self.at(span)
+                            )));
+                        }
+                    }
+                }
+                if values.is_empty() {
+                    return Err(self.error(format!(
+                        "`{p}.type`{}: an enum needs at least one value",
+                        self.at(span)
+                    )));
+                }
+                FieldType::Enum(values)
+            }
+            Some((_, span)) => {
+                return Err(self.error(format!(
+                    "`{p}.type`{} must be a type name or an array of strings",
+                    self.at(span)
+                )));
+            }
+        };
+        let default_now = match self.value(t, "default") {
+            Some((Value::String(s), _)) => s.value() == "now" && ty == FieldType::Date,
+            _ => false,
+        };
+        let references = match self.table(t, "references", p)? {
+            None => None,
+            Some(r) => {
+                let rp = format!("{p}.references");
+                self.check_keys(r, &rp, REFERENCE_KEYS)?;
+                let model = self.string(r, "model", &rp)?.ok_or_else(|| {
+                    self.error(format!(
+                        "`{rp}`{} needs a `model` (a Better Auth model key or a table name)",
+                        self.at(t.get("references").and_then(|i| i.span()))
+                    ))
+                })?;
+                let field = self.string(r, "field", &rp)?.unwrap_or_else(|| "id".into());
+                let on_delete = match self.choice(r, "on_delete", &rp, &OnDelete::ALL)? {
+                    Some(s) => OnDelete::parse(&s).expect("checked"),
+                    None => OnDelete::Cascade,
+                };
+                Some(AdditionalReference {
+                    model,
+                    field,
+                    on_delete,
+                })
+            }
+        };
+        // Runtime-only attributes: accepted for compatibility, checked for type.
+        self.bool(t, "input", p)?;
+        self.bool(t, "returned", p)?;
+        Ok(AdditionalField {
+            ty,
+            field_name: self.string(t, "field_name", p)?,
+            required: self.bool(t, "required", p)?.unwrap_or(true),
+            unique: self.bool(t, "unique", p)?.unwrap_or(false),
+            index: self.bool(t, "index", p)?.unwrap_or(false),
+            sortable: self.bool(t, "sortable", p)?.unwrap_or(false),
+            bigint: self.bool(t, "bigint", p)?.unwrap_or(false),
+            default_now,
+            references,
+        })
+    }
+}
+
+fn dotted(prefix: &str) -> String {
+    if prefix.is_empty() {
+        String::new()
+    } else {
+        format!("{prefix}.")
+    }
+}

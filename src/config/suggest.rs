@@ -1,0 +1,55 @@
+//! "Did you mean …?" for unknown keys and values.
+
+/// Levenshtein distance between two strings (by chars).
+pub fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word`, when it is close enough to be a likely typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_ascii_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (distance(&lower, &c.to_ascii_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+/// `; did you mean `x`?` or `; expected one of a, b, c`.
+pub fn hint<'a>(word: &str, candidates: &[&'a str]) -> String {
+    match nearest(word, candidates.iter().copied()) {
+        Some(n) => format!("; did you mean `{n}`?"),
+        None => format!("; expected one of: {}", candidates.join(", ")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_typos() {
+        assert_eq!(
+            nearest("databse", ["project", "database"]),
+            Some("database")
+        );
+        assert_eq!(nearest("zzz", ["project", "database"]), None);
+        assert_eq!(distance("kitten", "sitting"), 3);
+    }
+
+    #[test]
+    fn hint_lists_when_nothing_is_close() {
+        assert_eq!(hint("q", &["a1", "b2"]), "; expected one of: a1, b2");
+    }
+}

@@ -1,0 +1,57 @@
+//! rustauth: the server-side database and secret work of an auth stack that follows
+//! Better Auth 1.6.9. Layers, each knowing only those below it:
+//! `cli` → `commands` → `plan` → `schema` and `sql` → `db`; `config` feeds commands.
+
+pub mod cli;
+pub mod commands;
+pub mod config;
+pub mod db;
+pub mod exit;
+pub mod fsutil;
+pub mod output;
+pub mod plan;
+pub mod schema;
+pub mod sql;
+
+use std::ffi::OsString;
+
+use clap::Parser;
+
+use exit::Exit;
+
+/// Runs the CLI with these arguments (the first is the program name) and returns the
+/// process exit code. Errors are printed as one line on stderr.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    Exit::Ok.code()
+                }
+                _ => Exit::Usage.code(),
+            };
+        }
+    };
+    match commands::dispatch(cli) {
+        Ok(code) => code.code(),
+        Err(e) => {
+            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            Exit::Error.code()
+        }
+    }
+}
+
+/// Folds a message onto one line.
+pub fn one_line(s: &str) -> String {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}

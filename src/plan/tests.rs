@@ -1,0 +1,56 @@
+use super::*;
+use crate::config::Config;
+use crate::db::catalog::{CatalogColumn, CatalogTable};
+
+fn core() -> Schema {
+    crate::schema::resolve(&Config::default())
+}
+
+#[test]
+fn fresh_plan_creates_core_tables_in_order() {
+    let plan = fresh(&core(), Provider::Postgres);
+    assert_eq!(plan.created, ["user", "session", "account", "verification"]);
+    assert!(plan.added.is_empty());
+}
+
+#[test]
+fn missing_column_is_added_and_sqlite_unique_becomes_an_index() {
+    let schema = core();
+    let user = schema.table("user").unwrap();
+    let mut catalog = Catalog::default();
+    for t in &schema.tables {
+        let mut ct = CatalogTable {
+            name: t.name.clone(),
+            ..Default::default()
+        };
+        ct.columns.push(CatalogColumn {
+            name: "id".into(),
+            data_type: "text".into(),
+            nullable: false,
+        });
+        for c in &t.columns {
+            if t.name == "user" && c.name == "email" {
+                continue;
+            }
+            ct.columns.push(CatalogColumn {
+                name: c.name.clone(),
+                data_type: "text".into(),
+                nullable: !c.required,
+            });
+        }
+        catalog.tables.push(ct);
+    }
+    assert!(user.column("email").unwrap().unique);
+    let plan = diff(&schema, &catalog, Provider::Sqlite);
+    assert_eq!(
+        plan.added,
+        [("user".to_string(), vec!["email".to_string()])]
+    );
+    let sql = plan.sql(&schema);
+    assert_eq!(
+        sql,
+        "alter table \"user\" add column \"email\" text not null;\n\ncreate unique index \"user_email_uidx\" on \"user\" (\"email\");"
+    );
+    // SQLite cannot add a NOT NULL column to an existing table.
+    assert_eq!(plan.blockers.len(), 1);
+}

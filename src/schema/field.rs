@@ -1,0 +1,211 @@
+//! Field and table definitions: the data a plugin (or the core schema) declares.
+//!
+//! A definition uses Better Auth's *logical* names (model keys such as `user` and field keys
+//! such as `emailVerified`); [`crate::schema::resolve`] applies the config's renames later.
+
+use std::fmt;
+
+/// The type of a field, as Better Auth's `DBFieldType`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FieldType {
+    String,
+    Number,
+    Boolean,
+    Date,
+    Json,
+    StringArray,
+    NumberArray,
+    /// An enum: a list of allowed string values (stored as `text` on every dialect).
+    Enum(Vec<String>),
+}
+
+impl FieldType {
+    /// The name Better Auth uses in messages (`string`, `number[]`, …).
+    pub fn upstream_name(&self) -> String {
+        match self {
+            FieldType::String => "string".into(),
+            FieldType::Number => "number".into(),
+            FieldType::Boolean => "boolean".into(),
+            FieldType::Date => "date".into(),
+            FieldType::Json => "json".into(),
+            FieldType::StringArray => "string[]".into(),
+            FieldType::NumberArray => "number[]".into(),
+            // JavaScript prints an array with `${}` as its items joined by commas.
+            FieldType::Enum(values) => values.join(","),
+        }
+    }
+}
+
+impl fmt::Display for FieldType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.upstream_name())
+    }
+}
+
+/// What happens to a row when the row it references is deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnDelete {
+    Cascade,
+    SetNull,
+    Restrict,
+    NoAction,
+    SetDefault,
+}
+
+impl OnDelete {
+    pub const ALL: [&'static str; 5] = [
+        "cascade",
+        "set null",
+        "restrict",
+        "no action",
+        "set default",
+    ];
+
+    pub fn parse(s: &str) -> Option<OnDelete> {
+        Some(match s {
+            "cascade" => OnDelete::Cascade,
+            "set null" => OnDelete::SetNull,
+            "restrict" => OnDelete::Restrict,
+            "no action" => OnDelete::NoAction,
+            "set default" => OnDelete::SetDefault,
+            _ => return None,
+        })
+    }
+
+    pub fn as_sql(self) -> &'static str {
+        match self {
+            OnDelete::Cascade => "cascade",
+            OnDelete::SetNull => "set null",
+            OnDelete::Restrict => "restrict",
+            OnDelete::NoAction => "no action",
+            OnDelete::SetDefault => "set default",
+        }
+    }
+}
+
+/// A foreign key as declared: a model (a Better Auth model key, or any other table name)
+/// and a field of it (a logical field key, or a column name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub model: String,
+    pub field: String,
+    pub on_delete: OnDelete,
+}
+
+/// One field of a model, with Better Auth's attributes that reach the SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldDef {
+    /// The logical key (`emailVerified`).
+    pub key: String,
+    /// The column name when it differs from the key (upstream `fieldName`).
+    pub field_name: Option<String>,
+    pub ty: FieldType,
+    /// `false` only when upstream says `required: false`; unset counts as required.
+    pub required: bool,
+    pub unique: bool,
+    pub index: bool,
+    pub sortable: bool,
+    pub bigint: bool,
+    /// Upstream's `defaultValue` is a function (`() => new Date()`): on a date field this
+    /// becomes `default CURRENT_TIMESTAMP` on postgres, mysql and mssql.
+    pub default_now: bool,
+    pub references: Option<Reference>,
+}
+
+impl FieldDef {
+    pub fn new(key: &str, ty: FieldType) -> FieldDef {
+        FieldDef {
+            key: key.to_string(),
+            field_name: None,
+            ty,
+            required: true,
+            unique: false,
+            index: false,
+            sortable: false,
+            bigint: false,
+            default_now: false,
+            references: None,
+        }
+    }
+    /// `required: false`.
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+    pub fn unique(mut self) -> Self {
+        self.unique = true;
+        self
+    }
+    pub fn index(mut self) -> Self {
+        self.index = true;
+        self
+    }
+    pub fn sortable(mut self) -> Self {
+        self.sortable = true;
+        self
+    }
+    pub fn bigint(mut self) -> Self {
+        self.bigint = true;
+        self
+    }
+    /// `defaultValue: () => new Date()` (or any function default).
+    pub fn default_now(mut self) -> Self {
+        self.default_now = true;
+        self
+    }
+    /// A foreign key with `on delete cascade` (upstream's default).
+    pub fn references(self, model: &str, field: &str) -> Self {
+        self.references_on_delete(model, field, OnDelete::Cascade)
+    }
+    pub fn references_on_delete(mut self, model: &str, field: &str, on_delete: OnDelete) -> Self {
+        self.references = Some(Reference {
+            model: model.to_string(),
+            field: field.to_string(),
+            on_delete,
+        });
+        self
+    }
+    /// The column name before config renames: `field_name`, else the key.
+    pub fn column(&self) -> &str {
+        self.field_name.as_deref().unwrap_or(&self.key)
+    }
+}
+
+pub fn string(key: &str) -> FieldDef {
+    FieldDef::new(key, FieldType::String)
+}
+pub fn number(key: &str) -> FieldDef {
+    FieldDef::new(key, FieldType::Number)
+}
+pub fn boolean(key: &str) -> FieldDef {
+    FieldDef::new(key, FieldType::Boolean)
+}
+pub fn date(key: &str) -> FieldDef {
+    FieldDef::new(key, FieldType::Date)
+}
+pub fn json(key: &str) -> FieldDef {
+    FieldDef::new(key, FieldType::Json)
+}
+pub fn string_array(key: &str) -> FieldDef {
+    FieldDef::new(key, FieldType::StringArray)
+}
+pub fn number_array(key: &str) -> FieldDef {
+    FieldDef::new(key, FieldType::NumberArray)
+}
+
+/// A model as one source (core or one plugin) declares it: its key, an optional model
+/// name, and its fields in declaration order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableDef {
+    pub key: String,
+    pub model_name: Option<String>,
+    pub fields: Vec<FieldDef>,
+}
+
+pub fn table(key: &str, fields: Vec<FieldDef>) -> TableDef {
+    TableDef {
+        key: key.to_string(),
+        model_name: None,
+        fields,
+    }
+}

@@ -1,0 +1,367 @@
+//! The auth schema model: Better Auth 1.6.9's tables for a configuration, resolved the
+//! way upstream's `getAuthTables` + `getSchema` do (plugin merge order, renames,
+//! additional fields, references). Knows no SQL.
+
+pub mod core;
+pub mod field;
+pub mod plugins;
+
+use indexmap::IndexMap;
+
+use crate::config::{AdditionalField, Config, IdStrategy, RateLimitStorage};
+use field::{FieldDef, FieldType, OnDelete, Reference, TableDef};
+
+/// A resolved foreign key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ColumnRef {
+    /// The referenced table's name (after renames), or the name as given for a table
+    /// Better Auth does not own.
+    pub table: String,
+    /// The referenced column's name (after renames).
+    pub column: String,
+    pub on_delete: OnDelete,
+    /// The reference declares `field = "id"`: the column takes the id type.
+    pub to_id: bool,
+}
+
+/// A resolved column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The logical field key (`emailVerified`).
+    pub key: String,
+    /// The column name (`email_verified` after a rename).
+    pub name: String,
+    pub ty: FieldType,
+    pub required: bool,
+    pub unique: bool,
+    pub index: bool,
+    pub sortable: bool,
+    pub bigint: bool,
+    pub default_now: bool,
+    pub references: Option<ColumnRef>,
+}
+
+/// A resolved table: `id` is implicit and always first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Table {
+    /// The model key (`user`, `twoFactor`).
+    pub key: String,
+    /// The table name (after renames).
+    pub name: String,
+    /// Upstream's `order` (core tables 1..4); others sort after, in declaration order.
+    pub order: Option<u32>,
+    pub columns: Vec<Column>,
+}
+
+impl Table {
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name)
+    }
+}
+
+/// The target schema for a configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Schema {
+    pub id: IdStrategy,
+    pub tables: Vec<Table>,
+}
+
+impl Schema {
+    pub fn table(&self, name: &str) -> Option<&Table> {
+        self.tables.iter().find(|t| t.name == name)
+    }
+}
+
+/// A model as `getAuthTables` returns it: fields by logical key, in order.
+#[derive(Debug, Clone)]
+struct AuthTable {
+    model_name: String,
+    fields: IndexMap<String, FieldDef>,
+    order: Option<u32>,
+}
+
+/// Inserts or replaces `f` by key; a replaced field keeps the earlier one's position
+/// (JavaScript object spread semantics).
+fn merge_field(fields: &mut IndexMap<String, FieldDef>, f: FieldDef) {
+    fields.insert(f.key.clone(), f);
+}
+
+fn additional_to_def(key: &str, a: &AdditionalField) -> FieldDef {
+    FieldDef {
+        key: key.to_string(),
+        field_name: a.field_name.clone(),
+        ty: a.ty.clone(),
+        required: a.required,
+        unique: a.unique,
+        index: a.index,
+        sortable: a.sortable,
+        bigint: a.bigint,
+        default_now: a.default_now,
+        references: a.references.as_ref().map(|r| Reference {
+            model: r.model.clone(),
+            field: r.field.clone(),
+            on_delete: r.on_delete,
+        }),
+    }
+}
+
+/// Every model key a config may name in `[models.<key>]`: the core models, `rateLimit`,
+/// and every table of every plugin with all of its options on.
+pub fn known_model_keys() -> Vec<String> {
+    let mut keys: Vec<String> = core::CORE_KEYS.iter().map(|s| s.to_string()).collect();
+    keys.push("rateLimit".into());
+    for spec in plugins::REGISTRY {
+        let mut opts = plugins::PluginOptions::default();
+        for o in spec.options {
+            opts.flags.insert(o.key.to_string(), true);
+        }
+        for t in (spec.tables)(&opts) {
+            if !keys.contains(&t.key) {
+                keys.push(t.key);
+            }
+        }
+    }
+    keys
+}
+
+/// Upstream `getAuthTables`: core tables with plugin and additional fields, then plugin
+/// tables in order of first appearance, then rateLimit.
+fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
+    let model = |key: &str| config.models.get(key);
+    let additional = |key: &str, fields: &mut IndexMap<String, FieldDef>| {
+        if let Some(m) = model(key) {
+            for (name, a) in &m.additional_fields {
+                merge_field(fields, additional_to_def(name, a));
+            }
+        }
+    };
+
+    // Plugin schemas, merged by model key in plugin order.
+    let mut plugin_tables: IndexMap<String, (IndexMap<String, FieldDef>, String)> = IndexMap::new();
+    for id in &config.plugins.enabled {
+        let Some(spec) = plugins::find(id) else {
+            continue;
+        };
+        let opts = config.plugins.options.get(id).cloned().unwrap_or_default();
+        for TableDef {
+            key,
+            model_name,
+            fields,
+        } in (spec.tables)(&opts)
+        {
+            let is_new = !plugin_tables.contains_key(&key);
+            let entry = plugin_tables
+                .entry(key.clone())
+                .or_insert_with(|| (IndexMap::new(), key.clone()));
+            for f in fields {
+                merge_field(&mut entry.0, f);
+            }
+            entry.1 = model_name.unwrap_or_else(|| key.clone());
+            if is_new && !core::CORE_KEYS.contains(&key.as_str()) {
+                additional(&key, &mut entry.0);
+            }
+        }
+    }
+
+    let mut out: IndexMap<String, AuthTable> = IndexMap::new();
+    let secondary = &config.secondary_storage;
+    for (i, def) in [
+        core::user(),
+        core::session(),
+        core::account(),
+        core::verification(),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let keep = match def.key.as_str() {
+            "session" => !secondary.enabled || secondary.store_session_in_database,
+            "verification" => !secondary.enabled || secondary.store_verification_in_database,
+            _ => true,
+        };
+        let key = def.key.clone();
+        let mut fields: IndexMap<String, FieldDef> = IndexMap::new();
+        for f in def.fields {
+            merge_field(&mut fields, f);
+        }
+        if let Some((pf, _)) = plugin_tables.get(&key) {
+            for f in pf.values() {
+                merge_field(&mut fields, f.clone());
+            }
+        }
+        additional(&key, &mut fields);
+        if keep {
+            out.insert(
+                key.clone(),
+                AuthTable {
+                    model_name: key,
+                    fields,
+                    order: Some(i as u32 + 1),
+                },
+            );
+        }
+    }
+    for (key, (fields, model_name)) in plugin_tables {
+        if core::CORE_KEYS.contains(&key.as_str()) {
+            continue;
+        }
+        out.insert(
+            key,
+            AuthTable {
+                model_name,
+                fields,
+                order: None,
+            },
+        );
+    }
+    if config.rate_limit.storage == RateLimitStorage::Database {
+        let def = core::rate_limit();
+        let mut fields: IndexMap<String, FieldDef> = IndexMap::new();
+        for mut f in def.fields {
+            if let Some(col) = config.rate_limit.fields.get(&f.key) {
+                f.field_name = Some(col.clone());
+            }
+            merge_field(&mut fields, f);
+        }
+        additional("rateLimit", &mut fields);
+        out.insert(
+            "rateLimit".into(),
+            AuthTable {
+                model_name: config
+                    .rate_limit
+                    .model_name
+                    .clone()
+                    .unwrap_or_else(|| "rateLimit".into()),
+                fields,
+                order: None,
+            },
+        );
+    }
+
+    // Renames from [models.<key>]: model name, and column names of every field.
+    for (key, table) in out.iter_mut() {
+        let Some(m) = model(key) else { continue };
+        if let Some(name) = &m.model_name {
+            table.model_name = name.clone();
+        }
+        for (fkey, f) in table.fields.iter_mut() {
+            if let Some(col) = m.fields.get(fkey) {
+                let explicit = m
+                    .additional_fields
+                    .get(fkey)
+                    .and_then(|a| a.field_name.as_ref());
+                if explicit.is_none() {
+                    f.field_name = Some(col.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// Resolves `model.field` of a reference to `table.column` as upstream's
+/// `getReferencePath` does; a model Better Auth does not own is used verbatim.
+fn reference_path(
+    tables: &IndexMap<String, AuthTable>,
+    model: &str,
+    field: &str,
+) -> (String, String) {
+    let key = if tables.contains_key(model) {
+        Some(model.to_string())
+    } else {
+        tables
+            .iter()
+            .find(|(_, t)| t.model_name == model)
+            .map(|(k, _)| k.clone())
+    };
+    let Some(key) = key else {
+        return (model.to_string(), field.to_string());
+    };
+    let table = &tables[&key];
+    if field == "id" || field == "_id" {
+        return (table.model_name.clone(), "id".into());
+    }
+    let f = table.fields.get(field).or_else(|| {
+        table
+            .fields
+            .values()
+            .find(|f| f.field_name.as_deref() == Some(field))
+    });
+    match f {
+        Some(f) => (table.model_name.clone(), f.column().to_string()),
+        None => (model.to_string(), field.to_string()),
+    }
+}
+
+/// Resolves the target schema of a configuration (upstream `getSchema`, then tables
+/// ordered as `getMigrations` orders them).
+pub fn resolve(config: &Config) -> Schema {
+    let tables = auth_tables(config);
+    let mut schema: IndexMap<String, Table> = IndexMap::new();
+    for (key, t) in &tables {
+        let mut columns: IndexMap<String, Column> = IndexMap::new();
+        for f in t.fields.values() {
+            let references = f.references.as_ref().map(|r| {
+                // getSchema swaps a model key for its model name first.
+                let model = tables
+                    .get(&r.model)
+                    .map(|rt| rt.model_name.clone())
+                    .unwrap_or_else(|| r.model.clone());
+                let (table, column) = reference_path(&tables, &model, &r.field);
+                ColumnRef {
+                    table,
+                    column,
+                    on_delete: r.on_delete,
+                    to_id: r.field == "id",
+                }
+            });
+            let name = f.column().to_string();
+            columns.insert(
+                name.clone(),
+                Column {
+                    key: f.key.clone(),
+                    name,
+                    ty: f.ty.clone(),
+                    required: f.required,
+                    unique: f.unique,
+                    index: f.index,
+                    sortable: f.sortable,
+                    bigint: f.bigint,
+                    default_now: f.default_now,
+                    references,
+                },
+            );
+        }
+        match schema.get_mut(&t.model_name) {
+            Some(existing) => {
+                // Two models with one table name: fields merge, the first one's place.
+                let mut merged: IndexMap<String, Column> = existing
+                    .columns
+                    .drain(..)
+                    .map(|c| (c.name.clone(), c))
+                    .collect();
+                merged.extend(columns);
+                existing.columns = merged.into_values().collect();
+            }
+            None => {
+                schema.insert(
+                    t.model_name.clone(),
+                    Table {
+                        key: key.clone(),
+                        name: t.model_name.clone(),
+                        order: t.order,
+                        columns: columns.into_values().collect(),
+                    },
+                );
+            }
+        }
+    }
+    let mut tables: Vec<Table> = schema.into_values().collect();
+    // getMigrations inserts each table before the first one of a higher order: a stable
+    // sort by order, tables without one last.
+    tables.sort_by_key(|t| t.order.unwrap_or(u32::MAX));
+    Schema {
+        id: config.database.generate_id,
+        tables,
+    }
+}

@@ -1,0 +1,62 @@
+//! `oidc-provider`: OpenID Connect provider (the older one; see oauth-provider).
+
+use crate::schema::field::{TableDef, boolean, date, string, table};
+use crate::schema::plugins::{PluginOptions, PluginSpec};
+
+pub const SPEC: PluginSpec = PluginSpec {
+    id: "oidc-provider",
+    summary: "OpenID Connect provider (the older one; see oauth-provider)",
+    options: &[],
+    requires: &[],
+    tables,
+};
+
+fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
+    vec![
+        table(
+            "oauthApplication",
+            vec![
+                string("name"),
+                string("icon").optional(),
+                string("metadata").optional(),
+                string("clientId").unique(),
+                string("clientSecret").optional(),
+                string("redirectUrls"),
+                string("type"),
+                boolean("disabled").optional(),
+                string("userId").optional().index().references("user", "id"),
+                date("createdAt"),
+                date("updatedAt"),
+            ],
+        ),
+        table(
+            "oauthAccessToken",
+            vec![
+                string("accessToken").unique(),
+                string("refreshToken").unique(),
+                date("accessTokenExpiresAt"),
+                date("refreshTokenExpiresAt"),
+                string("clientId")
+                    .index()
+                    .references("oauthApplication", "clientId"),
+                string("userId").optional().index().references("user", "id"),
+                string("scopes"),
+                date("createdAt"),
+                date("updatedAt"),
+            ],
+        ),
+        table(
+            "oauthConsent",
+            vec![
+                string("clientId")
+                    .index()
+                    .references("oauthApplication", "clientId"),
+                string("userId").index().references("user", "id"),
+                string("scopes"),
+                date("createdAt"),
+                date("updatedAt"),
+                boolean("consentGiven"),
+            ],
+        ),
+    ]
+}

@@ -1,0 +1,62 @@
+//! `stripe`: Stripe customers, and optionally subscriptions.
+//!
+//! Upstream's schema object is `subscription` (with `subscription.enabled`), then `user`, then
+//! `organization` (with `organization.enabled`: only `stripeCustomerId`, merged into the
+//! organization plugin's table when that plugin is on).
+
+use crate::schema::field::{TableDef, boolean, date, number, string, table};
+use crate::schema::plugins::{OptionSpec, PluginOptions, PluginSpec};
+
+pub const SPEC: PluginSpec = PluginSpec {
+    id: "stripe",
+    summary: "Stripe customers, and optionally subscriptions",
+    options: &[
+        OptionSpec {
+            key: "subscription",
+            upstream: "subscription.enabled",
+            effect: "+ subscription",
+        },
+        OptionSpec {
+            key: "organization",
+            upstream: "organization.enabled",
+            effect: "+ organization.stripeCustomerId",
+        },
+    ],
+    requires: &[],
+    tables,
+};
+
+fn tables(opts: &PluginOptions) -> Vec<TableDef> {
+    let mut tables = Vec::new();
+    if opts.enabled("subscription") {
+        tables.push(table(
+            "subscription",
+            vec![
+                string("plan"),
+                string("referenceId"),
+                string("stripeCustomerId").optional(),
+                string("stripeSubscriptionId").optional(),
+                string("status"),
+                date("periodStart").optional(),
+                date("periodEnd").optional(),
+                date("trialStart").optional(),
+                date("trialEnd").optional(),
+                boolean("cancelAtPeriodEnd").optional(),
+                date("cancelAt").optional(),
+                date("canceledAt").optional(),
+                date("endedAt").optional(),
+                number("seats").optional(),
+                string("billingInterval").optional(),
+                string("stripeScheduleId").optional(),
+            ],
+        ));
+    }
+    tables.push(table("user", vec![string("stripeCustomerId").optional()]));
+    if opts.enabled("organization") {
+        tables.push(table(
+            "organization",
+            vec![string("stripeCustomerId").optional()],
+        ));
+    }
+    tables
+}
