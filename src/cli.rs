@@ -31,6 +31,24 @@ pub enum Command {
     Schema(SchemaCommand),
     /// Write the SQL that brings a database to the target schema.
     Generate(GenerateArgs),
+    /// Apply what the database lacks of the target schema (never destructive).
+    Migrate(MigrateArgs),
+    /// Database commands.
+    #[command(subcommand)]
+    Db(DbCommand),
+    /// Generate a signing secret, or check one.
+    Secret(SecretArgs),
+    /// Create rustauth.toml, .env.example and .env.
+    Init(InitArgs),
+    /// List, add or remove Better Auth plugins.
+    #[command(subcommand)]
+    Plugins(PluginsCommand),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the CLI, toolchain, workspace and config (secrets redacted).
+    Info(InfoArgs),
+    /// Check that the project is ready to run: config, database, schema, secret.
+    Doctor(DoctorArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,4 +133,170 @@ pub struct GenerateArgs {
     pub force: bool,
     #[command(flatten)]
     pub yes: YesArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+/// How long to wait for a database.
+#[derive(Debug, Args, Clone, Copy)]
+pub struct ConnectArgs {
+    /// Seconds to wait for the database connection.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10)]
+    pub connect_timeout: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub yes: YesArgs,
+    /// Print the SQL and change nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Seconds to wait for another rustauth migrate to release its lock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60)]
+    pub lock_timeout: u64,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// What the database lacks of the target schema, and the last applied plan.
+    Status(DbStatusArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DbStatusArgs {
+    /// Print JSON (the shape README.md documents).
+    #[arg(long)]
+    pub json: bool,
+    /// Exit 3 when anything is pending or blocked (for CI).
+    #[arg(long)]
+    pub check: bool,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SecretFormat {
+    Base64url,
+    Hex,
+}
+
+#[derive(Debug, Args)]
+pub struct SecretArgs {
+    /// Random bytes in a generated secret (at least 32).
+    #[arg(long, default_value_t = 32)]
+    pub bytes: usize,
+    /// The encoding of a generated secret.
+    #[arg(long, value_enum, default_value = "base64url")]
+    pub format: SecretFormat,
+    /// Print the value alone (no `NAME=`).
+    #[arg(long)]
+    pub raw: bool,
+    /// Check this value instead of generating one; `-` reads it from stdin.
+    #[arg(long, value_name = "VALUE", conflicts_with = "check_env")]
+    pub check: Option<String>,
+    /// Check the configured secret variable (after .env loading).
+    #[arg(long)]
+    pub check_env: bool,
+    /// Fail on every finding (also `project.production = true`).
+    #[arg(long)]
+    pub production: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Framework {
+    Axum,
+    #[value(name = "actix-web")]
+    ActixWeb,
+    Rocket,
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InitProvider {
+    Sqlite,
+    Postgres,
+    Mysql,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The web framework (informational).
+    #[arg(long, value_enum)]
+    pub framework: Option<Framework>,
+    /// The database adapter (default sqlx).
+    #[arg(long)]
+    pub adapter: Option<String>,
+    /// The database (default sqlite).
+    #[arg(long, value_enum)]
+    pub provider: Option<InitProvider>,
+    /// The database URL to put in .env.
+    #[arg(long, value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Plugin ids to enable, comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID")]
+    pub plugins: Option<Vec<String>>,
+    /// Put a fresh secret in .env where the key is new.
+    #[arg(long)]
+    pub seed_secrets: bool,
+    /// Overwrite an existing rustauth.toml.
+    #[arg(long)]
+    pub force: bool,
+    /// Merge the env keys into these files instead of .env (repeatable).
+    #[arg(long = "env-file", value_name = "PATH")]
+    pub env_file: Vec<PathBuf>,
+    #[command(flatten)]
+    pub yes: YesArgs,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginsCommand {
+    /// Every plugin id with what it adds to the schema.
+    List(PluginsListArgs),
+    /// Enable plugins in rustauth.toml.
+    Add(PluginIdsArgs),
+    /// Disable plugins in rustauth.toml.
+    Remove(PluginIdsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PluginsListArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct PluginIdsArgs {
+    /// Plugin ids (see `rustauth plugins list`).
+    #[arg(required = true, value_name = "ID")]
+    pub ids: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct InfoArgs {
+    /// Print JSON (the shape README.md documents).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// Print JSON (the shape README.md documents).
+    #[arg(long)]
+    pub json: bool,
+    /// Turn warnings into failures (also `project.production = true`).
+    #[arg(long)]
+    pub production: bool,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }

@@ -1,13 +1,21 @@
 //! One file per command: read flags, call the layers, print, pick the exit code.
 
+pub mod completions;
+pub mod db_status;
+pub mod doctor;
 pub mod generate;
+pub mod info;
+pub mod init;
+pub mod migrate;
+pub mod plugins;
 pub mod schema;
+pub mod secret;
 
 use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, SchemaCommand};
+use crate::cli::{Cli, Command, DbCommand, PluginsCommand, SchemaCommand};
 use crate::config::{self, Loaded};
 use crate::exit::Exit;
 
@@ -55,5 +63,15 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
     match cli.command {
         Command::Schema(SchemaCommand::Print(args)) => schema::print(&global, args),
         Command::Generate(args) => generate::run(&global, args),
+        Command::Migrate(args) => migrate::run(&global, args),
+        Command::Db(DbCommand::Status(args)) => db_status::run(&global, args),
+        Command::Secret(args) => secret::run(&global, args),
+        Command::Init(args) => init::run(&global, args),
+        Command::Plugins(PluginsCommand::List(args)) => plugins::list(&global, args),
+        Command::Plugins(PluginsCommand::Add(args)) => plugins::add(&global, args),
+        Command::Plugins(PluginsCommand::Remove(args)) => plugins::remove(&global, args),
+        Command::Completions(args) => completions::run(args),
+        Command::Info(args) => info::run(&global, args),
+        Command::Doctor(args) => doctor::run(&global, args),
     }
 }

@@ -1,0 +1,11 @@
+//! `rustauth db status` (being written).
+
+use anyhow::{Result, bail};
+
+use super::Global;
+use crate::cli::*;
+use crate::exit::Exit;
+
+pub fn run(_global: &Global, _args: DbStatusArgs) -> Result<Exit> {
+    bail!("not implemented yet")
+}
