@@ -10,6 +10,7 @@ pub mod exit;
 pub mod fsutil;
 pub mod output;
 pub mod plan;
+pub mod redact;
 pub mod schema;
 pub mod sql;
 
