@@ -1,11 +1,114 @@
-//! `rustauth db status` (being written).
+//! `rustauth db status`: what the database lacks of the target schema, blockers, warnings,
+//! drift, and the last applied plan. `--check` exits 3 when anything is pending.
+
+use std::time::Duration;
 
 use anyhow::{Result, bail};
+use serde_json::{Value, json};
 
 use super::Global;
-use crate::cli::*;
+use crate::cli::DbStatusArgs;
 use crate::exit::Exit;
+use crate::plan::live::{self, LiveError};
+use crate::sql::Ddl;
 
-pub fn run(_global: &Global, _args: DbStatusArgs) -> Result<Exit> {
-    bail!("not implemented yet")
+pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
+    let loaded = global.load(true)?;
+    super::runtime()?.block_on(async {
+        let timeout = Duration::from_secs(args.connect.connect_timeout);
+        let mut live = match live::connect_and_plan(&loaded, "db status", timeout).await {
+            Ok(l) => l,
+            Err(LiveError::Guidance(msg)) => {
+                println!("{msg}");
+                return Ok(Exit::Ok);
+            }
+            Err(LiveError::Failed(msg)) => bail!(msg),
+        };
+        let history_table = loaded.config.database.history_table.clone();
+        let last = if history_table.is_empty() {
+            None
+        } else {
+            match live.db.last_applied(&history_table).await {
+                Ok(l) => l,
+                Err(e) => bail!(e.0),
+            }
+        };
+        let plan = &live.plan;
+        let indexes: Vec<String> = plan
+            .statements
+            .iter()
+            .filter_map(|s| match s {
+                Ddl::CreateIndex { table, column, unique } => Some(Ddl::index_name(table, column, *unique)),
+                _ => None,
+            })
+            .collect();
+        let pending = !plan.is_empty();
+        if args.json {
+            let doc = json!({
+                "database": live.target.describe(),
+                "provider": live.db.provider().name(),
+                "namespace": live.db.namespace(),
+                "up_to_date": !pending,
+                "pending": {
+                    "tables": plan.created,
+                    "columns": plan.added.iter().flat_map(|(t, cols)| cols.iter().map(move |c| json!({"table": t, "column": c}))).collect::<Vec<_>>(),
+                    "indexes": indexes,
+                    "statements": plan.statements.len(),
+                    "sql": plan.sql(&live.schema),
+                },
+                "blockers": plan.blockers.iter().map(|b| json!({
+                    "table": b.table, "column": b.column, "statement": b.statement, "reason": b.reason, "fix": b.fix,
+                })).collect::<Vec<_>>(),
+                "warnings": plan.warnings,
+                "drift": plan.drift,
+                "last_applied": last.as_ref().map(|h| json!({
+                    "applied_at": h.applied_at,
+                    "cli_version": h.cli_version,
+                    "sha256": h.sha256,
+                    "statements": h.statements,
+                    "duration_ms": h.duration_ms,
+                })).unwrap_or(Value::Null),
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
+        } else {
+            println!("Database: {} ({})", live.target.describe(), live.db.namespace());
+            if pending {
+                println!(
+                    "Pending: {} table(s), {} column(s), {} index(es) in {} statement(s):",
+                    plan.created.len(),
+                    plan.added.iter().map(|(_, c)| c.len()).sum::<usize>(),
+                    indexes.len(),
+                    plan.statements.len()
+                );
+                for line in super::migrate::summary_lines(plan) {
+                    println!("  {line}");
+                }
+                for i in &indexes {
+                    println!("  -> index {i}.");
+                }
+            } else {
+                println!("Up to date: nothing to apply.");
+            }
+            for b in &plan.blockers {
+                println!("Blocked: {}.{}: {}; {}", b.table, b.column, b.reason, b.fix);
+            }
+            for w in &plan.warnings {
+                println!("Warning: {w}");
+            }
+            for d in &plan.drift {
+                println!("Drift: {d}");
+            }
+            match &last {
+                Some(h) => println!(
+                    "Last applied: {} UTC by rustauth {} ({} statement(s), {} ms, sha256 {})",
+                    h.applied_at, h.cli_version, h.statements, h.duration_ms, h.sha256
+                ),
+                None => println!("Last applied: none recorded"),
+            }
+        }
+        if args.check && (pending || !plan.blockers.is_empty()) {
+            return Ok(Exit::CheckFailed);
+        }
+        Ok(Exit::Ok)
+    })
 }

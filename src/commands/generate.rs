@@ -38,7 +38,8 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     }
     let schema = crate::schema::resolve(&loaded.config);
 
-    let (sql, dialect) = match &args.dialect {
+    let live_mode = args.dialect.is_none();
+    let sql = match &args.dialect {
         Some(d) => {
             let Some(dialect) = Provider::parse(d) else {
                 bail!(
@@ -46,23 +47,19 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
                     Provider::NAMES.join(", ")
                 );
             };
-            (crate::plan::fresh(&schema, dialect).sql(&schema), dialect)
+            crate::plan::fresh(&schema, dialect).sql(&schema)
         }
         None => {
-            if loaded.config.path.is_none() && args.adapter.is_none() {
+            if loaded.config.path.is_none() {
                 bail!(
                     "no rustauth.toml in {}: pass --adapter sqlx --dialect <{}> for SQL without a database, or create a config with `rustauth init`",
                     loaded.cwd.display(),
                     Provider::NAMES.join("|")
                 );
             }
-            bail!(
-                "generate against a live database is not available in this build; pass --dialect <{}> for SQL without a database",
-                Provider::NAMES.join("|")
-            );
+            live_sql(&loaded, &args)?
         }
     };
-    let _ = dialect;
 
     if sql.is_empty() {
         println!("Your schema is already up to date.");
@@ -98,6 +95,25 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             target.display()
         );
     }
+    if !target.exists() && live_mode && !yes {
+        match crate::output::confirm(
+            &format!(
+                "Do you want to generate the schema to {}?",
+                target.display()
+            ),
+            true,
+        ) {
+            Some(true) => {}
+            Some(false) => {
+                println!("Schema generation aborted.");
+                return Ok(Exit::Ok);
+            }
+            None => bail!(
+                "no terminal to confirm on: pass --yes to write {} without a prompt",
+                target.display()
+            ),
+        }
+    }
     if target.exists() && !yes {
         match crate::output::confirm(
             &format!("{} already exists. Overwrite it?", target.display()),
@@ -117,6 +133,30 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     write_atomic(&target, contents.as_bytes(), None)?;
     println!("Schema written to {}", target.display());
     Ok(Exit::Ok)
+}
+
+/// The plan's SQL against the configured database (warnings on stderr).
+fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<String> {
+    use crate::plan::live::{self, LiveError};
+    let timeout = std::time::Duration::from_secs(args.connect.connect_timeout);
+    super::runtime()?.block_on(async {
+        match live::connect_and_plan(loaded, "generate", timeout).await {
+            Ok(l) => {
+                super::migrate::print_notes(&l.plan);
+                if !l.plan.blockers.is_empty() {
+                    eprintln!(
+                        "warning: `rustauth migrate` will refuse this plan as it stands: {} statement(s) cannot run safely on {}",
+                        l.plan.blockers.len(),
+                        l.target.describe()
+                    );
+                    super::migrate::print_blockers(&l.plan.blockers);
+                }
+                Ok(l.plan.sql(&l.schema))
+            }
+            Err(LiveError::Guidance(msg)) => bail!("{msg}"),
+            Err(LiveError::Failed(msg)) => bail!(msg),
+        }
+    })
 }
 
 pub fn sha256_hex(s: &str) -> String {

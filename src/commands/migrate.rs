@@ -1,11 +1,170 @@
-//! `rustauth migrate` (being written).
+//! `rustauth migrate`: apply what the database lacks of the target schema, under a lock,
+//! re-planned once the lock is held, all-or-nothing where the engine allows it.
+
+use std::time::Duration;
 
 use anyhow::{Result, bail};
 
 use super::Global;
-use crate::cli::*;
+use crate::cli::MigrateArgs;
 use crate::exit::Exit;
+use crate::plan::live::{self, LiveError};
+use crate::plan::{Blocker, Plan};
 
-pub fn run(_global: &Global, _args: MigrateArgs) -> Result<Exit> {
-    bail!("not implemented yet")
+pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
+    let yes = args.yes.given();
+    let loaded = global.load(true)?;
+    super::runtime()?.block_on(async {
+        let timeout = Duration::from_secs(args.connect.connect_timeout);
+        let mut live = match live::connect_and_plan(&loaded, "migrate", timeout).await {
+            Ok(l) => l,
+            Err(LiveError::Guidance(msg)) => {
+                println!("{msg}");
+                return Ok(Exit::Ok);
+            }
+            Err(LiveError::Failed(msg)) => bail!(msg),
+        };
+        let plan = &live.plan;
+        print_notes(plan);
+        if plan.is_empty() {
+            println!("No migrations needed.");
+            return Ok(Exit::Ok);
+        }
+        print_summary(plan);
+        if !plan.blockers.is_empty() {
+            print_blockers(&plan.blockers);
+            if args.dry_run {
+                println!("{}", plan.sql(&live.schema));
+            }
+            bail!(
+                "refusing to migrate {}: {} statement(s) of the plan cannot run safely (see above); nothing was changed",
+                live.target.describe(),
+                plan.blockers.len()
+            );
+        }
+        if args.dry_run {
+            println!("{}", plan.sql(&live.schema));
+            eprintln!("Dry run: nothing was changed.");
+            return Ok(Exit::Ok);
+        }
+        if !yes {
+            match crate::output::confirm("Are you sure you want to run these migrations?", false) {
+                Some(true) => {}
+                Some(false) => {
+                    println!("Migration cancelled.");
+                    return Ok(Exit::Ok);
+                }
+                None => bail!("no terminal to confirm on: pass --yes to apply without a prompt"),
+            }
+        }
+
+        let lock_timeout = Duration::from_secs(args.lock_timeout);
+        if let Err(e) = live.db.lock(lock_timeout).await {
+            bail!(e.0);
+        }
+        let outcome = apply_locked(&mut live, &loaded.config.database.history_table).await;
+        live.db.unlock().await;
+        outcome
+    })
+}
+
+/// Under the lock: plan again (another deploy may have migrated meanwhile), refuse
+/// blockers, apply, record.
+async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Exit> {
+    let plan = match live::replan(&mut live.db, &live.schema).await {
+        Ok(p) => p,
+        Err(e) => bail!(e.0),
+    };
+    if plan.is_empty() {
+        println!("No migrations needed (another rustauth migrate has just applied the plan).");
+        return Ok(Exit::Ok);
+    }
+    if !plan.blockers.is_empty() {
+        print_blockers(&plan.blockers);
+        bail!(
+            "refusing to migrate {}: the plan changed while waiting for the lock and cannot run safely; nothing was changed",
+            live.target.describe()
+        );
+    }
+    let statements: Vec<String> = plan
+        .statements
+        .iter()
+        .map(|s| crate::sql::render_one(s, plan.dialect, live.schema.id))
+        .collect();
+    let sql = plan.sql(&live.schema);
+    let sha = super::generate::sha256_hex(&sql);
+    let history = (!history_table.is_empty()).then_some(crate::db::HistoryEntry {
+        table: history_table,
+        sha256: &sha,
+        sql: &sql,
+    });
+    match live.db.apply(&statements, history).await {
+        Ok(()) => {
+            println!(
+                "Migration completed: {} statement(s) applied to {}.",
+                statements.len(),
+                live.target.describe()
+            );
+            Ok(Exit::Ok)
+        }
+        Err(e) if e.rolled_back => bail!(
+            "migration failed at statement {} of {} on {}: {}; everything was rolled back, nothing was changed",
+            e.applied + 1,
+            e.total,
+            live.target.describe(),
+            e.message
+        ),
+        Err(e) => bail!(
+            "migration failed on {}: {} of {} statement(s) applied before the error: {}; fix the cause and run migrate again (it plans from what is there now)",
+            live.target.describe(),
+            e.applied,
+            e.total,
+            e.message
+        ),
+    }
+}
+
+/// Upstream's warnings and rustauth's drift notes, on stderr.
+pub fn print_notes(plan: &Plan) {
+    for w in &plan.warnings {
+        eprintln!("warning: {w}");
+    }
+    for d in &plan.drift {
+        eprintln!("warning: drift: {d}");
+    }
+}
+
+/// Upstream's summary: `-> a, b fields on t table.`
+pub fn print_summary(plan: &Plan) {
+    println!("The migration will affect the following:");
+    for line in summary_lines(plan) {
+        println!("{line}");
+    }
+}
+
+pub fn summary_lines(plan: &Plan) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in &plan.statements {
+        if let crate::sql::Ddl::CreateTable(t) = s {
+            let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+            out.push(format!(
+                "-> {} fields on {} table.",
+                cols.join(", "),
+                t.name
+            ));
+        }
+    }
+    for (table, cols) in &plan.added {
+        out.push(format!("-> {} fields on {} table.", cols.join(", "), table));
+    }
+    out
+}
+
+pub fn print_blockers(blockers: &[Blocker]) {
+    for b in blockers {
+        eprintln!(
+            "blocked: {}.{}: {}; {} ({})",
+            b.table, b.column, b.reason, b.fix, b.statement
+        );
+    }
 }

@@ -41,6 +41,13 @@ impl Global {
     }
 }
 
+/// A single-threaded tokio runtime for the commands that talk to a database.
+pub fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?)
+}
+
 pub fn dispatch(cli: Cli) -> Result<Exit> {
     let cwd = match cli.cwd {
         Some(dir) => {

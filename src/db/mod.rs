@@ -1,5 +1,197 @@
 //! Live databases: connect, introspect into a [`Catalog`], lock, apply, history.
+//! One file per engine; this module picks the engine and keeps every error one line and
+//! free of passwords.
 
 pub mod catalog;
+mod mysql;
+mod postgres;
+mod sqlite;
+pub mod target;
+
+use std::time::Duration;
 
 pub use catalog::Catalog;
+pub use target::Target;
+
+use crate::config::Provider;
+
+/// A database error, already worded for the user (one line, no password).
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct DbError(pub String);
+
+impl DbError {
+    /// Wraps an sqlx error with what was being done, scrubbing secrets from its text.
+    pub fn sqlx(target: &Target, doing: &str, e: sqlx::Error) -> DbError {
+        DbError(format!(
+            "{doing} {}: {}",
+            target.describe(),
+            target.scrub(&crate::one_line(&e.to_string()))
+        ))
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DbError>;
+
+/// One row of the history table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryRow {
+    pub applied_at: String,
+    pub cli_version: String,
+    pub sha256: String,
+    pub statements: i64,
+    pub duration_ms: i64,
+}
+
+/// What `apply` records in the history table.
+#[derive(Debug, Clone)]
+pub struct HistoryEntry<'a> {
+    pub table: &'a str,
+    pub sha256: &'a str,
+    pub sql: &'a str,
+}
+
+/// A failure while applying: how far it got.
+#[derive(Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct ApplyError {
+    pub applied: usize,
+    pub total: usize,
+    /// Whether the applied statements were rolled back.
+    pub rolled_back: bool,
+    pub message: String,
+}
+
+/// An open connection to one of the three engines.
+pub enum Db {
+    Sqlite(sqlite::Sqlite),
+    Postgres(postgres::Postgres),
+    Mysql(mysql::Mysql),
+}
+
+impl Db {
+    /// Connects within `timeout` (also for a host that never answers).
+    pub async fn connect(target: &Target, timeout: Duration) -> Result<Db> {
+        let fut = async {
+            Ok(match target.provider {
+                Provider::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target).await?),
+                Provider::Postgres => Db::Postgres(postgres::Postgres::connect(target).await?),
+                Provider::Mysql => Db::Mysql(mysql::Mysql::connect(target).await?),
+                Provider::Mssql => {
+                    return Err(DbError(
+                        "mssql databases cannot be connected to: rustauth writes SQL Server SQL only (use `rustauth generate --dialect mssql`) and applies nothing there".into(),
+                    ));
+                }
+            })
+        };
+        match tokio::time::timeout(timeout, fut).await {
+            Ok(r) => r,
+            Err(_) => Err(DbError(format!(
+                "could not connect to {} within {} s (--connect-timeout); check the host, port and network",
+                target.describe(),
+                timeout.as_secs()
+            ))),
+        }
+    }
+
+    pub fn provider(&self) -> Provider {
+        match self {
+            Db::Sqlite(_) => Provider::Sqlite,
+            Db::Postgres(_) => Provider::Postgres,
+            Db::Mysql(_) => Provider::Mysql,
+        }
+    }
+
+    /// Where the tables live: the PostgreSQL schema, the MySQL database, or `main`.
+    pub fn namespace(&self) -> &str {
+        match self {
+            Db::Sqlite(_) => "main",
+            Db::Postgres(p) => &p.schema,
+            Db::Mysql(m) => &m.database,
+        }
+    }
+
+    /// Reads the given tables (by name) in a constant number of round trips; tables that
+    /// do not exist are absent from the catalog.
+    pub async fn introspect(&mut self, names: &[String]) -> Result<Catalog> {
+        match self {
+            Db::Sqlite(d) => d.introspect(names).await,
+            Db::Postgres(d) => d.introspect(names).await,
+            Db::Mysql(d) => d.introspect(names).await,
+        }
+    }
+
+    /// Marks [`catalog::CatalogTable::has_rows`] for the given existing tables, in one
+    /// round trip.
+    pub async fn read_row_presence(
+        &mut self,
+        catalog: &mut Catalog,
+        tables: &[String],
+    ) -> Result<()> {
+        let checks: Vec<String> = tables
+            .iter()
+            .filter(|n| catalog.table(n).is_some())
+            .cloned()
+            .collect();
+        if checks.is_empty() {
+            return Ok(());
+        }
+        let with_rows = match self {
+            Db::Sqlite(d) => d.tables_with_rows(&checks).await?,
+            Db::Postgres(d) => d.tables_with_rows(&checks).await?,
+            Db::Mysql(d) => d.tables_with_rows(&checks).await?,
+        };
+        for t in catalog.tables.iter_mut() {
+            t.has_rows = with_rows.contains(&t.name);
+        }
+        Ok(())
+    }
+
+    /// Takes the migration lock, waiting up to `timeout` for another rustauth migrate.
+    /// SQLite: `BEGIN IMMEDIATE` (the transaction stays open for [`Db::apply`]);
+    /// PostgreSQL: `pg_advisory_lock` on a dedicated connection; MySQL: `GET_LOCK`.
+    pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
+        match self {
+            Db::Sqlite(d) => d.lock(timeout).await,
+            Db::Postgres(d) => d.lock(timeout).await,
+            Db::Mysql(d) => d.lock(timeout).await,
+        }
+    }
+
+    /// Releases the lock (and, on SQLite, rolls back a transaction still open).
+    pub async fn unlock(&mut self) {
+        match self {
+            Db::Sqlite(d) => d.unlock().await,
+            Db::Postgres(d) => d.unlock().await,
+            Db::Mysql(d) => d.unlock().await,
+        }
+    }
+
+    /// Runs the statements and records them in the history table: all or nothing on
+    /// PostgreSQL and SQLite; statement by statement on MySQL (DDL commits implicitly).
+    pub async fn apply(
+        &mut self,
+        statements: &[String],
+        history: Option<HistoryEntry<'_>>,
+    ) -> std::result::Result<(), ApplyError> {
+        match self {
+            Db::Sqlite(d) => d.apply(statements, history).await,
+            Db::Postgres(d) => d.apply(statements, history).await,
+            Db::Mysql(d) => d.apply(statements, history).await,
+        }
+    }
+
+    /// The last applied plan in the history table, if the table exists.
+    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+        match self {
+            Db::Sqlite(d) => d.last_applied(table).await,
+            Db::Postgres(d) => d.last_applied(table).await,
+            Db::Mysql(d) => d.last_applied(table).await,
+        }
+    }
+}
+
+/// Milliseconds since `start`.
+pub(crate) fn elapsed_ms(start: std::time::Instant) -> i64 {
+    start.elapsed().as_millis() as i64
+}

@@ -3,6 +3,7 @@
 //! warnings, drift that upstream ignores, and blockers (statements that would fail or
 //! invent data on a database in use).
 
+pub mod live;
 mod types;
 
 use crate::config::Provider;

@@ -1,0 +1,301 @@
+//! MySQL / MariaDB: connect, introspect (information_schema of `DATABASE()`), GET_LOCK,
+//! statement-by-statement apply (DDL commits implicitly), history.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::{ConnectOptions, Executor, Row};
+
+use super::catalog::*;
+use super::postgres::table_entry;
+use super::{ApplyError, DbError, HistoryEntry, HistoryRow, Result, Target};
+
+pub struct Mysql {
+    target: Target,
+    conn: MySqlConnection,
+    pub database: String,
+    locked: bool,
+}
+
+impl Mysql {
+    fn err(&self, doing: &str, e: sqlx::Error) -> DbError {
+        DbError::sqlx(&self.target, doing, e)
+    }
+
+    pub async fn connect(target: &Target) -> Result<Mysql> {
+        let opts = MySqlConnectOptions::from_str(target.url()).map_err(|e| {
+            DbError(format!(
+                "unparseable database URL: {}",
+                target.scrub(&crate::one_line(&e.to_string()))
+            ))
+        })?;
+        let mut conn = opts
+            .connect()
+            .await
+            .map_err(|e| DbError::sqlx(target, "cannot connect to", e))?;
+        let database: Option<String> = sqlx::query_scalar("select database()")
+            .fetch_one(&mut conn)
+            .await
+            .map_err(|e| DbError::sqlx(target, "cannot query", e))?;
+        let Some(database) = database else {
+            return Err(DbError(format!(
+                "{} names no database; add one to the URL (mysql://user@host:3306/DATABASE)",
+                target.describe()
+            )));
+        };
+        Ok(Mysql {
+            target: target.clone(),
+            conn,
+            database,
+            locked: false,
+        })
+    }
+
+    fn in_list(n: usize) -> String {
+        vec!["?"; n].join(", ")
+    }
+
+    pub async fn introspect(&mut self, names: &[String]) -> Result<Catalog> {
+        let mut catalog = Catalog::default();
+        if names.is_empty() {
+            return Ok(catalog);
+        }
+        let list = Self::in_list(names.len());
+        let sql = format!(
+            "select cast(table_name as char), cast(column_name as char), cast(data_type as char), is_nullable = 'YES' \
+             from information_schema.columns where table_schema = database() and table_name in ({list}) \
+             order by table_name, ordinal_position"
+        );
+        let mut q = sqlx::query(&sql);
+        for n in names {
+            q = q.bind(n);
+        }
+        let cols = q
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot read the tables of", e))?;
+        let sql = format!(
+            "select cast(table_name as char), cast(index_name as char), non_unique = 0, cast(column_name as char) \
+             from information_schema.statistics where table_schema = database() and table_name in ({list}) \
+             order by table_name, index_name, seq_in_index"
+        );
+        let mut q = sqlx::query(&sql);
+        for n in names {
+            q = q.bind(n);
+        }
+        let idx = q
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot read the indexes of", e))?;
+        let sql = format!(
+            "select cast(table_name as char), cast(column_name as char), cast(referenced_table_name as char), cast(referenced_column_name as char) \
+             from information_schema.key_column_usage where table_schema = database() and referenced_table_name is not null and table_name in ({list})"
+        );
+        let mut q = sqlx::query(&sql);
+        for n in names {
+            q = q.bind(n);
+        }
+        let fks = q
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot read the foreign keys of", e))?;
+
+        for r in cols {
+            let table: String = r.get(0);
+            let nullable: i64 = r
+                .try_get::<i64, _>(3)
+                .or_else(|_| r.try_get::<bool, _>(3).map(i64::from))
+                .unwrap_or(0);
+            table_entry(&mut catalog, &table)
+                .columns
+                .push(CatalogColumn {
+                    name: r.get(1),
+                    data_type: r.get(2),
+                    nullable: nullable != 0,
+                });
+        }
+        for r in idx {
+            let table: String = r.get(0);
+            let name: String = r.get(1);
+            let unique: i64 = r
+                .try_get::<i64, _>(2)
+                .or_else(|_| r.try_get::<bool, _>(2).map(i64::from))
+                .unwrap_or(0);
+            let column: String = r.get(3);
+            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
+                match t.indexes.iter_mut().find(|i| i.name == name) {
+                    Some(i) => i.columns.push(column),
+                    None => t.indexes.push(CatalogIndex {
+                        name,
+                        columns: vec![column],
+                        unique: unique != 0,
+                    }),
+                }
+            }
+        }
+        for r in fks {
+            let table: String = r.get(0);
+            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
+                t.foreign_keys.push(CatalogForeignKey {
+                    column: r.get(1),
+                    ref_table: r.get(2),
+                    ref_column: r.get(3),
+                });
+            }
+        }
+        Ok(catalog)
+    }
+
+    pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
+        let sql = names
+            .iter()
+            .map(|n| {
+                format!(
+                    "select {} from dual where exists (select 1 from {})",
+                    literal(n),
+                    ident(n)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" union all ");
+        let rows = sqlx::query(&sql)
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot count rows in", e))?;
+        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+    }
+
+    /// GET_LOCK names are limited to 64 characters.
+    fn lock_name(&self) -> String {
+        let mut name = format!("rustauth:{}", self.database);
+        name.truncate(64);
+        name
+    }
+
+    pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
+        let got: Option<i64> = sqlx::query_scalar("select get_lock(?, ?)")
+            .bind(self.lock_name())
+            .bind(timeout.as_secs() as i64)
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot take the migration lock on", e))?;
+        match got {
+            Some(1) => {
+                self.locked = true;
+                Ok(())
+            }
+            Some(_) => Err(DbError(format!(
+                "another rustauth migrate holds the lock on {}; waited {} s (--lock-timeout). Retry when it has finished",
+                self.target.describe(),
+                timeout.as_secs()
+            ))),
+            None => Err(DbError(format!(
+                "cannot take the migration lock on {}: GET_LOCK returned NULL",
+                self.target.describe()
+            ))),
+        }
+    }
+
+    pub async fn unlock(&mut self) {
+        if self.locked {
+            let _ = sqlx::query("select release_lock(?)")
+                .bind(self.lock_name())
+                .execute(&mut self.conn)
+                .await;
+            self.locked = false;
+        }
+    }
+
+    pub async fn apply(
+        &mut self,
+        statements: &[String],
+        history: Option<HistoryEntry<'_>>,
+    ) -> std::result::Result<(), ApplyError> {
+        let total = statements.len();
+        let start = Instant::now();
+        for (i, s) in statements.iter().enumerate() {
+            if let Err(e) = self.conn.execute(s.as_str()).await {
+                return Err(ApplyError {
+                    applied: i,
+                    total,
+                    rolled_back: false,
+                    message: self.target.scrub(&crate::one_line(&e.to_string())),
+                });
+            }
+        }
+        if let Some(h) = history {
+            let table = ident(h.table);
+            let res = async {
+                self.conn
+                    .execute(
+                        format!(
+                            "create table if not exists {table} (`id` bigint not null auto_increment primary key, `applied_at` timestamp(3) not null default current_timestamp(3), `cli_version` varchar(64) not null, `sha256` char(64) not null, `statements` integer not null, `duration_ms` bigint not null, `sql` longtext not null)"
+                        )
+                        .as_str(),
+                    )
+                    .await?;
+                sqlx::query(&format!(
+                    "insert into {table} (`cli_version`, `sha256`, `statements`, `duration_ms`, `sql`) values (?, ?, ?, ?, ?)"
+                ))
+                .bind(env!("CARGO_PKG_VERSION"))
+                .bind(h.sha256)
+                .bind(total as i32)
+                .bind(super::elapsed_ms(start))
+                .bind(h.sql)
+                .execute(&mut self.conn)
+                .await
+            }
+            .await;
+            if let Err(e) = res {
+                return Err(ApplyError {
+                    applied: total,
+                    total,
+                    rolled_back: false,
+                    message: format!(
+                        "the plan was applied, but recording it in {} failed: {}",
+                        h.table,
+                        self.target.scrub(&crate::one_line(&e.to_string()))
+                    ),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+        let exists: i64 = sqlx::query_scalar(
+            "select count(*) from information_schema.tables where table_schema = database() and table_name = ?",
+        )
+        .bind(table)
+        .fetch_one(&mut self.conn)
+        .await
+        .map_err(|e| self.err("cannot read the history of", e))?;
+        if exists == 0 {
+            return Ok(None);
+        }
+        let row = sqlx::query(&format!(
+            "select date_format(`applied_at`, '%Y-%m-%d %H:%i:%s'), `cli_version`, `sha256`, cast(`statements` as signed), `duration_ms` from {} order by `id` desc limit 1",
+            ident(table)
+        ))
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(|e| self.err("cannot read the history of", e))?;
+        Ok(row.map(|r| HistoryRow {
+            applied_at: r.get(0),
+            cli_version: r.get(1),
+            sha256: r.get(2),
+            statements: r.get(3),
+            duration_ms: r.get(4),
+        }))
+    }
+}
+
+fn ident(s: &str) -> String {
+    format!("`{}`", s.replace('`', "``"))
+}
+
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
+}

@@ -1,0 +1,281 @@
+//! SQLite: connect (a missing file is created), introspect (pragmas), `BEGIN IMMEDIATE`
+//! as the lock, transactional apply, history.
+
+use std::collections::HashSet;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Executor, Row};
+
+use super::catalog::*;
+use super::postgres::table_entry;
+use super::{ApplyError, DbError, HistoryEntry, HistoryRow, Result, Target};
+
+pub struct Sqlite {
+    target: Target,
+    conn: SqliteConnection,
+    in_tx: bool,
+}
+
+impl Sqlite {
+    fn err(&self, doing: &str, e: sqlx::Error) -> DbError {
+        DbError::sqlx(&self.target, doing, e)
+    }
+
+    pub async fn connect(target: &Target) -> Result<Sqlite> {
+        let opts = SqliteConnectOptions::from_str(target.url())
+            .map_err(|e| {
+                DbError(format!(
+                    "unparseable database URL: {}",
+                    crate::one_line(&e.to_string())
+                ))
+            })?
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let conn = opts
+            .connect()
+            .await
+            .map_err(|e| DbError::sqlx(target, "cannot open", e))?;
+        Ok(Sqlite {
+            target: target.clone(),
+            conn,
+            in_tx: false,
+        })
+    }
+
+    fn in_list(n: usize) -> String {
+        vec!["?"; n].join(", ")
+    }
+
+    pub async fn introspect(&mut self, names: &[String]) -> Result<Catalog> {
+        let mut catalog = Catalog::default();
+        if names.is_empty() {
+            return Ok(catalog);
+        }
+        let list = Self::in_list(names.len());
+        let queries = [
+            format!(
+                "select m.name, p.name, p.type, p.\"notnull\" = 0 from sqlite_master m join pragma_table_info(m.name) p \
+                 where m.type = 'table' and m.name in ({list}) order by m.name, p.cid"
+            ),
+            format!(
+                "select m.name, il.name, il.\"unique\", ii.name from sqlite_master m join pragma_index_list(m.name) il \
+                 join pragma_index_info(il.name) ii where m.type = 'table' and m.name in ({list}) order by m.name, il.seq, ii.seqno"
+            ),
+            format!(
+                "select m.name, fk.\"from\", fk.\"table\", coalesce(fk.\"to\", 'id') from sqlite_master m join pragma_foreign_key_list(m.name) fk \
+                 where m.type = 'table' and m.name in ({list})"
+            ),
+        ];
+        let mut results = Vec::new();
+        for sql in &queries {
+            let mut q = sqlx::query(sql);
+            for n in names {
+                q = q.bind(n);
+            }
+            results.push(
+                q.fetch_all(&mut self.conn)
+                    .await
+                    .map_err(|e| self.err("cannot read the tables of", e))?,
+            );
+        }
+        for r in &results[0] {
+            let table: String = r.get(0);
+            table_entry(&mut catalog, &table)
+                .columns
+                .push(CatalogColumn {
+                    name: r.get(1),
+                    data_type: r.get(2),
+                    nullable: r.get(3),
+                });
+        }
+        for r in &results[1] {
+            let table: String = r.get(0);
+            let name: String = r.get(1);
+            let unique: bool = r.get(2);
+            let column: Option<String> = r.get(3);
+            let Some(column) = column else { continue };
+            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
+                match t.indexes.iter_mut().find(|i| i.name == name) {
+                    Some(i) => i.columns.push(column),
+                    None => t.indexes.push(CatalogIndex {
+                        name,
+                        columns: vec![column],
+                        unique,
+                    }),
+                }
+            }
+        }
+        for r in &results[2] {
+            let table: String = r.get(0);
+            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
+                t.foreign_keys.push(CatalogForeignKey {
+                    column: r.get(1),
+                    ref_table: r.get(2),
+                    ref_column: r.get(3),
+                });
+            }
+        }
+        Ok(catalog)
+    }
+
+    pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
+        let sql = names
+            .iter()
+            .map(|n| {
+                format!(
+                    "select {} where exists (select 1 from {})",
+                    literal(n),
+                    ident(n)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(" union all ");
+        let rows = sqlx::query(&sql)
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot count rows in", e))?;
+        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+    }
+
+    /// `BEGIN IMMEDIATE` takes the write lock; the busy timeout is the lock timeout.
+    pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
+        self.conn
+            .execute(format!("pragma busy_timeout = {}", timeout.as_millis()).as_str())
+            .await
+            .map_err(|e| self.err("cannot configure", e))?;
+        match self.conn.execute("begin immediate").await {
+            Ok(_) => {
+                self.in_tx = true;
+                Ok(())
+            }
+            Err(e) if is_busy(&e) => Err(DbError(format!(
+                "another rustauth migrate (or another writer) holds the lock on {}; waited {} s (--lock-timeout). Retry when it has finished",
+                self.target.describe(),
+                timeout.as_secs()
+            ))),
+            Err(e) => Err(self.err("cannot take the write lock on", e)),
+        }
+    }
+
+    pub async fn unlock(&mut self) {
+        if self.in_tx {
+            let _ = self.conn.execute("rollback").await;
+            self.in_tx = false;
+        }
+    }
+
+    pub async fn apply(
+        &mut self,
+        statements: &[String],
+        history: Option<HistoryEntry<'_>>,
+    ) -> std::result::Result<(), ApplyError> {
+        let total = statements.len();
+        if !self.in_tx {
+            self.conn
+                .execute("begin immediate")
+                .await
+                .map_err(|e| ApplyError {
+                    applied: 0,
+                    total,
+                    rolled_back: true,
+                    message: crate::one_line(&e.to_string()),
+                })?;
+            self.in_tx = true;
+        }
+        let start = Instant::now();
+        let result: std::result::Result<(), (usize, sqlx::Error)> = async {
+            for (i, s) in statements.iter().enumerate() {
+                self.conn.execute(s.as_str()).await.map_err(|e| (i, e))?;
+            }
+            if let Some(h) = &history {
+                let table = ident(h.table);
+                self.conn
+                    .execute(
+                        format!(
+                            "create table if not exists {table} (\"id\" integer primary key autoincrement, \"applied_at\" text not null default (datetime('now')), \"cli_version\" text not null, \"sha256\" text not null, \"statements\" integer not null, \"duration_ms\" integer not null, \"sql\" text not null)"
+                        )
+                        .as_str(),
+                    )
+                    .await
+                    .map_err(|e| (total, e))?;
+                sqlx::query(&format!(
+                    "insert into {table} (\"cli_version\", \"sha256\", \"statements\", \"duration_ms\", \"sql\") values (?, ?, ?, ?, ?)"
+                ))
+                .bind(env!("CARGO_PKG_VERSION"))
+                .bind(h.sha256)
+                .bind(total as i64)
+                .bind(super::elapsed_ms(start))
+                .bind(h.sql)
+                .execute(&mut self.conn)
+                .await
+                .map_err(|e| (total, e))?;
+            }
+            self.conn.execute("commit").await.map_err(|e| (total, e))?;
+            Ok(())
+        }
+        .await;
+        match result {
+            Ok(()) => {
+                self.in_tx = false;
+                Ok(())
+            }
+            Err((applied, e)) => {
+                let _ = self.conn.execute("rollback").await;
+                self.in_tx = false;
+                Err(ApplyError {
+                    applied,
+                    total,
+                    rolled_back: true,
+                    message: crate::one_line(&e.to_string()),
+                })
+            }
+        }
+    }
+
+    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+        let exists: i64 = sqlx::query_scalar(
+            "select count(*) from sqlite_master where type = 'table' and name = ?",
+        )
+        .bind(table)
+        .fetch_one(&mut self.conn)
+        .await
+        .map_err(|e| self.err("cannot read the history of", e))?;
+        if exists == 0 {
+            return Ok(None);
+        }
+        let row = sqlx::query(&format!(
+            "select \"applied_at\", \"cli_version\", \"sha256\", \"statements\", \"duration_ms\" from {} order by \"id\" desc limit 1",
+            ident(table)
+        ))
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(|e| self.err("cannot read the history of", e))?;
+        Ok(row.map(|r| HistoryRow {
+            applied_at: r.get(0),
+            cli_version: r.get(1),
+            sha256: r.get(2),
+            statements: r.get(3),
+            duration_ms: r.get(4),
+        }))
+    }
+}
+
+fn is_busy(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Database(d) => {
+            let msg = d.message().to_ascii_lowercase();
+            msg.contains("locked") || msg.contains("busy")
+        }
+        _ => false,
+    }
+}
+
+fn ident(s: &str) -> String {
+    format!("\"{}\"", s.replace('"', "\"\""))
+}
+
+fn literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}

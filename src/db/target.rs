@@ -1,0 +1,286 @@
+//! Which database to talk to: the URL (from the variable named by `database.url_env`,
+//! else `database.url`), its engine, and a description that never holds the password.
+
+use std::path::Path;
+
+use super::DbError;
+use crate::config::{Config, Env, Provider};
+
+/// A database to connect to. The URL is private: only [`Target::describe`] is printed.
+#[derive(Clone)]
+pub struct Target {
+    pub provider: Provider,
+    url: String,
+    /// PostgreSQL: `database.schema`.
+    pub schema: Option<String>,
+    host: Option<String>,
+    port: Option<String>,
+    database: Option<String>,
+    /// Strings that must never be printed (the password, raw and decoded).
+    secrets: Vec<String>,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.describe())
+    }
+}
+
+const SCHEMES: &str = "sqlite://, postgres://, mysql:// (or mariadb://), mssql://";
+
+impl Target {
+    /// Resolves the URL of a config. `base` is the folder relative SQLite paths are
+    /// relative to.
+    pub fn from_config(config: &Config, env: &Env, base: &Path) -> Result<Target, DbError> {
+        let var = &config.database.url_env;
+        let (url, source) = match env.get_non_empty(var) {
+            Some(u) => (u, format!("${var}")),
+            None => match &config.database.url {
+                Some(u) if !u.is_empty() => (u.clone(), "database.url".to_string()),
+                _ => {
+                    return Err(DbError(format!(
+                        "no database URL: set {var} (database.url_env) in the environment or .env, or database.url in rustauth.toml"
+                    )));
+                }
+            },
+        };
+        let target = Target::parse(&url, base).map_err(|e| DbError(format!("{source}: {e}")))?;
+        if let Some(p) = config.database.provider {
+            if p != target.provider {
+                return Err(DbError(format!(
+                    "database.provider is {p} but {source} is a {} URL; make them agree",
+                    target.provider
+                )));
+            }
+        }
+        Ok(Target {
+            schema: config.database.schema.clone(),
+            ..target
+        })
+    }
+
+    /// Parses a URL; errors never echo it.
+    pub fn parse(url: &str, base: &Path) -> Result<Target, String> {
+        let Some((scheme, rest)) = url.split_once(':') else {
+            return Err(format!("unparseable database URL (expected {SCHEMES})"));
+        };
+        let provider = match scheme.to_ascii_lowercase().as_str() {
+            "sqlite" => Provider::Sqlite,
+            "postgres" | "postgresql" => Provider::Postgres,
+            "mysql" | "mariadb" => Provider::Mysql,
+            "mssql" | "sqlserver" => Provider::Mssql,
+            _ => {
+                return Err(format!(
+                    "unparseable database URL: unknown scheme (expected {SCHEMES})"
+                ));
+            }
+        };
+        if provider == Provider::Sqlite {
+            let path = rest.trim_start_matches("//");
+            let (file, query) = match path.split_once('?') {
+                Some((f, q)) => (f, Some(q)),
+                None => (path, None),
+            };
+            if file.is_empty() {
+                return Err("unparseable database URL: sqlite URL without a file (sqlite://path/to/auth.db)".into());
+            }
+            let url = if file == ":memory:" || Path::new(file).is_absolute() {
+                url.to_string()
+            } else {
+                let abs = base.join(file);
+                match query {
+                    Some(q) => format!("sqlite://{}?{q}", abs.display()),
+                    None => format!("sqlite://{}", abs.display()),
+                }
+            };
+            let shown = url.trim_start_matches("sqlite:").trim_start_matches("//");
+            let shown = shown.split('?').next().unwrap_or("").to_string();
+            return Ok(Target {
+                provider,
+                url,
+                schema: None,
+                host: None,
+                port: None,
+                database: Some(shown),
+                secrets: Vec::new(),
+            });
+        }
+        let Some(rest) = rest.strip_prefix("//") else {
+            return Err(format!("unparseable database URL (expected {SCHEMES})"));
+        };
+        let before_query = rest.split(['?', '#']).next().unwrap_or("");
+        let (userinfo, hostpart) = match before_query.rfind('@') {
+            Some(i) => (Some(&before_query[..i]), &before_query[i + 1..]),
+            None => (None, before_query),
+        };
+        let mut secrets = Vec::new();
+        if let Some(ui) = userinfo {
+            if let Some((_, pw)) = ui.split_once(':') {
+                if !pw.is_empty() {
+                    secrets.push(pw.to_string());
+                    let decoded = percent_decode(pw);
+                    if decoded != pw {
+                        secrets.push(decoded);
+                    }
+                }
+            }
+        }
+        let (hostport, database) = match hostpart.split_once('/') {
+            Some((h, d)) => (h, (!d.is_empty()).then(|| percent_decode(d))),
+            None => (hostpart, None),
+        };
+        let (host, port) = if let Some(stripped) = hostport.strip_prefix('[') {
+            match stripped.split_once(']') {
+                Some((h, p)) => (h.to_string(), p.strip_prefix(':').map(str::to_string)),
+                None => return Err("unparseable database URL: bad IPv6 host".into()),
+            }
+        } else {
+            match hostport.rsplit_once(':') {
+                Some((h, p)) => (h.to_string(), Some(p.to_string())),
+                None => (hostport.to_string(), None),
+            }
+        };
+        if let Some(p) = &port {
+            if p.parse::<u16>().is_err() {
+                return Err("unparseable database URL: the port is not a number".into());
+            }
+        }
+        // Query-string secrets (password=…, sslpassword=…) are scrubbed too.
+        if let Some((_, query)) = rest.split_once('?') {
+            for pair in query.split('&') {
+                if let Some((k, v)) = pair.split_once('=') {
+                    let k = k.to_ascii_lowercase();
+                    if (k.contains("password")
+                        || k.contains("token")
+                        || k.contains("key")
+                        || k.contains("secret"))
+                        && !v.is_empty()
+                    {
+                        secrets.push(v.to_string());
+                        secrets.push(percent_decode(v));
+                    }
+                }
+            }
+        }
+        let url = if scheme.eq_ignore_ascii_case("mariadb") {
+            format!("mysql:{rest_all}", rest_all = &url[scheme.len() + 1..])
+        } else {
+            url.to_string()
+        };
+        Ok(Target {
+            provider,
+            url,
+            schema: None,
+            host: (!host.is_empty()).then_some(host),
+            port,
+            database,
+            secrets,
+        })
+    }
+
+    /// The URL to connect with. Never print it.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The database name (or the SQLite file).
+    pub fn database(&self) -> Option<&str> {
+        self.database.as_deref()
+    }
+
+    /// `postgres database "app" on db.internal:5432`, `sqlite database /srv/auth.db`.
+    pub fn describe(&self) -> String {
+        match self.provider {
+            Provider::Sqlite => {
+                format!("sqlite database {}", self.database.as_deref().unwrap_or(""))
+            }
+            p => {
+                let host = self.host.as_deref().unwrap_or("localhost");
+                let at = match &self.port {
+                    Some(port) => format!("{host}:{port}"),
+                    None => host.to_string(),
+                };
+                match &self.database {
+                    Some(db) => format!("{p} database \"{db}\" on {at}"),
+                    None => format!("{p} server {at}"),
+                }
+            }
+        }
+    }
+
+    /// Removes every known secret from a text (a driver's error message, say).
+    pub fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_string();
+        for s in &self.secrets {
+            if s.len() >= 2 || out.contains(s.as_str()) {
+                out = out.replace(s.as_str(), "***");
+            }
+        }
+        out
+    }
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn describes_without_password() {
+        let t = Target::parse(
+            "postgres://user:p%40ss@db.example:5433/app?sslmode=require",
+            Path::new("/"),
+        )
+        .unwrap();
+        assert_eq!(t.describe(), "postgres database \"app\" on db.example:5433");
+        assert_eq!(
+            t.scrub("failed for p@ss and p%40ss"),
+            "failed for *** and ***"
+        );
+    }
+
+    #[test]
+    fn at_sign_in_password() {
+        let t = Target::parse("mysql://root:a@b@host/db", Path::new("/")).unwrap();
+        assert_eq!(t.describe(), "mysql database \"db\" on host");
+        assert!(!t.scrub("x a@b y").contains("a@b"));
+    }
+
+    #[test]
+    fn relative_sqlite_paths_resolve_against_base() {
+        let t = Target::parse("sqlite://auth.db", Path::new("/srv/app")).unwrap();
+        assert_eq!(t.url(), "sqlite:///srv/app/auth.db");
+        assert_eq!(t.describe(), "sqlite database /srv/app/auth.db");
+    }
+
+    #[test]
+    fn bad_urls_are_not_echoed() {
+        let e = Target::parse("nonsense-secret", Path::new("/")).unwrap_err();
+        assert!(!e.contains("nonsense-secret"));
+        let e = Target::parse("postgres://u:pw@h:port/db", Path::new("/")).unwrap_err();
+        assert!(!e.contains("pw"));
+        assert!(
+            Target::parse("mariadb://root@127.0.0.1/x", Path::new("/"))
+                .unwrap()
+                .url()
+                .starts_with("mysql://")
+        );
+    }
+}

@@ -1,0 +1,117 @@
+//! Planning against a live database: resolve the target, connect, introspect what the
+//! plan needs, diff.
+
+use std::time::Duration;
+
+use crate::config::{Loaded, Provider, adapter};
+use crate::db::{Db, DbError, Target};
+use crate::schema::{self, Schema};
+
+use super::{Plan, diff};
+
+/// A connected database with the target schema and the plan against it.
+pub struct Live {
+    pub target: Target,
+    pub db: Db,
+    pub schema: Schema,
+    pub plan: Plan,
+}
+
+/// Why a live plan could not be made, beyond database errors.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    /// The adapter manages its own schema: print this and exit 0.
+    #[error("{0}")]
+    Guidance(String),
+    #[error("{0}")]
+    Failed(String),
+}
+
+impl From<DbError> for LiveError {
+    fn from(e: DbError) -> Self {
+        LiveError::Failed(e.0)
+    }
+}
+
+/// Checks the adapter and resolves the target database of a config.
+pub fn target(loaded: &Loaded, command: &str) -> Result<Target, LiveError> {
+    let config = &loaded.config;
+    match config.database.adapter.as_deref() {
+        None => {
+            return Err(LiveError::Failed(format!(
+                "database.adapter is not set in {}; set it to one of: {}",
+                config
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_else(|| "rustauth.toml".into()),
+                adapter::all().join(", ")
+            )));
+        }
+        Some(a) => match adapter::kind(a) {
+            None => {
+                return Err(LiveError::Failed(format!(
+                    "unknown adapter `{a}` in database.adapter; supported adapters: {}",
+                    adapter::all().join(", ")
+                )));
+            }
+            Some(adapter::AdapterKind::Guidance) => {
+                return Err(LiveError::Guidance(adapter::guidance(a)));
+            }
+            Some(adapter::AdapterKind::Sql) => {}
+        },
+    }
+    if config.database.provider == Some(Provider::Mssql) {
+        return Err(LiveError::Failed(format!(
+            "`rustauth {command}` does not support mssql: rustauth writes SQL Server SQL only; use `rustauth generate --dialect mssql` and apply the file with your SQL Server tooling"
+        )));
+    }
+    let target = Target::from_config(config, &loaded.env, &config.base_dir(&loaded.cwd))?;
+    if target.provider == Provider::Mssql {
+        return Err(LiveError::Failed(format!(
+            "`rustauth {command}` does not support mssql URLs: rustauth writes SQL Server SQL only; use `rustauth generate --dialect mssql`"
+        )));
+    }
+    Ok(target)
+}
+
+/// Connects and plans.
+pub async fn connect_and_plan(
+    loaded: &Loaded,
+    command: &str,
+    timeout: Duration,
+) -> Result<Live, LiveError> {
+    let target = target(loaded, command)?;
+    let schema = schema::resolve(&loaded.config);
+    let mut db = Db::connect(&target, timeout).await?;
+    let plan = replan(&mut db, &schema).await?;
+    Ok(Live {
+        target,
+        db,
+        schema,
+        plan,
+    })
+}
+
+/// Introspects and diffs again (after the lock is taken, say). Row counts are read only
+/// for tables that would get a NOT NULL column, in one extra round trip.
+pub async fn replan(db: &mut Db, schema: &Schema) -> Result<Plan, DbError> {
+    let dialect = db.provider();
+    let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
+    let mut catalog = db.introspect(&names).await?;
+    let plan = diff(schema, &catalog, dialect);
+    let row_checks: Vec<String> = plan
+        .added
+        .iter()
+        .filter(|(table, cols)| {
+            let t = schema.table(table).expect("planned table is in the schema");
+            cols.iter().any(|c| t.column(c).is_some_and(|c| c.required))
+        })
+        .map(|(t, _)| t.clone())
+        .collect();
+    if row_checks.is_empty() || dialect == Provider::Sqlite {
+        return Ok(plan);
+    }
+    db.read_row_presence(&mut catalog, &row_checks).await?;
+    Ok(diff(schema, &catalog, dialect))
+}
