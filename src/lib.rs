@@ -13,6 +13,7 @@ pub mod plan;
 pub mod redact;
 pub mod schema;
 pub mod sql;
+pub mod telemetry;
 
 use std::ffi::OsString;
 
