@@ -109,22 +109,11 @@ impl Target {
             return Err(format!("unparseable database URL (expected {SCHEMES})"));
         };
         let before_query = rest.split(['?', '#']).next().unwrap_or("");
-        let (userinfo, hostpart) = match before_query.rfind('@') {
-            Some(i) => (Some(&before_query[..i]), &before_query[i + 1..]),
-            None => (None, before_query),
+        let hostpart = match before_query.rfind('@') {
+            Some(i) => &before_query[i + 1..],
+            None => before_query,
         };
-        let mut secrets = Vec::new();
-        if let Some(ui) = userinfo {
-            if let Some((_, pw)) = ui.split_once(':') {
-                if !pw.is_empty() {
-                    secrets.push(pw.to_string());
-                    let decoded = percent_decode(pw);
-                    if decoded != pw {
-                        secrets.push(decoded);
-                    }
-                }
-            }
-        }
+        let secrets = crate::redact::url_secrets(url);
         let (hostport, database) = match hostpart.split_once('/') {
             Some((h, d)) => (h, (!d.is_empty()).then(|| percent_decode(d))),
             None => (hostpart, None),
@@ -143,23 +132,6 @@ impl Target {
         if let Some(p) = &port {
             if p.parse::<u16>().is_err() {
                 return Err("unparseable database URL: the port is not a number".into());
-            }
-        }
-        // Query-string secrets (password=…, sslpassword=…) are scrubbed too.
-        if let Some((_, query)) = rest.split_once('?') {
-            for pair in query.split('&') {
-                if let Some((k, v)) = pair.split_once('=') {
-                    let k = k.to_ascii_lowercase();
-                    if (k.contains("password")
-                        || k.contains("token")
-                        || k.contains("key")
-                        || k.contains("secret"))
-                        && !v.is_empty()
-                    {
-                        secrets.push(v.to_string());
-                        secrets.push(percent_decode(v));
-                    }
-                }
             }
         }
         let url = if scheme.eq_ignore_ascii_case("mariadb") {
@@ -210,13 +182,8 @@ impl Target {
 
     /// Removes every known secret from a text (a driver's error message, say).
     pub fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_string();
-        for s in &self.secrets {
-            if s.len() >= 2 || out.contains(s.as_str()) {
-                out = out.replace(s.as_str(), "***");
-            }
-        }
-        out
+        let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
+        crate::redact::redact_in_text(text, &secrets)
     }
 }
 
