@@ -219,7 +219,7 @@ mod tests {
         assert_eq!(t.describe(), "postgres database \"app\" on db.example:5433");
         assert_eq!(
             t.scrub("failed for p@ss and p%40ss"),
-            "failed for *** and ***"
+            "failed for [redacted] and [redacted]"
         );
     }
 
