@@ -184,25 +184,45 @@ pub enum SecretFormat {
 }
 
 #[derive(Debug, Args)]
+#[command(group = clap::ArgGroup::new("checking").args(["check", "check_env"]))]
 pub struct SecretArgs {
     /// Random bytes in a generated secret (at least 32).
-    #[arg(long, default_value_t = 32)]
+    #[arg(long, value_name = "N", default_value_t = 32, value_parser = parse_secret_bytes,
+          conflicts_with = "checking")]
     pub bytes: usize,
     /// The encoding of a generated secret.
-    #[arg(long, value_enum, default_value = "base64url")]
+    #[arg(long, value_enum, default_value = "base64url", conflicts_with = "checking")]
     pub format: SecretFormat,
     /// Print the value alone (no `NAME=`).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "checking")]
     pub raw: bool,
-    /// Check this value instead of generating one; `-` reads it from stdin.
-    #[arg(long, value_name = "VALUE", conflicts_with = "check_env")]
+    /// Check this value instead of generating one; `-` reads it from stdin (keeps it out
+    /// of shell history).
+    #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]
     pub check: Option<String>,
-    /// Check the configured secret variable (after .env loading).
+    /// Check the configured secret variable (after .env/.env.local loading), else
+    /// RUSTAUTH_SECRETS, BETTER_AUTH_SECRETS, BETTER_AUTH_SECRET, AUTH_SECRET.
     #[arg(long)]
     pub check_env: bool,
-    /// Fail on every finding (also `project.production = true`).
-    #[arg(long)]
+    /// Fail on every finding, length and entropy too (also `project.production = true`).
+    #[arg(long, requires = "checking")]
     pub production: bool,
+}
+
+fn parse_secret_bytes(s: &str) -> Result<usize, String> {
+    let n: usize = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of bytes"))?;
+    if n < crate::secret::MIN_BYTES {
+        return Err(format!(
+            "a secret needs at least {} random bytes (256 bits)",
+            crate::secret::MIN_BYTES
+        ));
+    }
+    if n > crate::secret::MAX_BYTES {
+        return Err(format!("at most {} random bytes", crate::secret::MAX_BYTES));
+    }
+    Ok(n)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

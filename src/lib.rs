@@ -12,6 +12,7 @@ pub mod output;
 pub mod plan;
 pub mod redact;
 pub mod schema;
+pub mod secret;
 pub mod sql;
 pub mod telemetry;
 

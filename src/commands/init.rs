@@ -1,11 +1,567 @@
-//! `rustauth init` (being written).
+//! `rustauth init`: writes rustauth.toml, `.env.example` and `.env` (or the `--env-file`s).
+//!
+//! On a terminal without `--yes` it asks (dialoguer) for what the flags left open; without
+//! a terminal it never asks and prints the choices it made. Env files are merged, never
+//! overwritten: missing keys are appended, existing values are kept. Every file is written
+//! atomically; env files holding secrets get mode 0600 from their first byte.
 
-use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
 
 use super::Global;
-use crate::cli::*;
+use crate::cli::{Framework, InitArgs, InitProvider};
+use crate::config::{self, adapter, edit, edit::EnvEntry};
 use crate::exit::Exit;
+use crate::fsutil::write_atomic;
+use crate::output;
+use crate::schema::plugins;
+use crate::secret;
 
-pub fn run(_global: &Global, _args: InitArgs) -> Result<Exit> {
-    bail!("not implemented yet")
+const FRAMEWORKS: [Framework; 4] = [
+    Framework::Axum,
+    Framework::ActixWeb,
+    Framework::Rocket,
+    Framework::Other,
+];
+const PROVIDERS: [InitProvider; 3] = [
+    InitProvider::Sqlite,
+    InitProvider::Postgres,
+    InitProvider::Mysql,
+];
+const DEFAULT_ADAPTER: &str = "sqlx";
+const EXAMPLE_FILE: &str = ".env.example";
+const ENV_FILE: &str = ".env";
+/// Mode of env files that hold real values.
+const SECRET_MODE: u32 = 0o600;
+
+fn framework_name(f: Framework) -> &'static str {
+    match f {
+        Framework::Axum => "axum",
+        Framework::ActixWeb => "actix-web",
+        Framework::Rocket => "rocket",
+        Framework::Other => "other",
+    }
+}
+
+fn provider_name(p: InitProvider) -> &'static str {
+    match p {
+        InitProvider::Sqlite => "sqlite",
+        InitProvider::Postgres => "postgres",
+        InitProvider::Mysql => "mysql",
+    }
+}
+
+/// The URL used when none is given: a local development database.
+fn default_url(p: InitProvider) -> &'static str {
+    match p {
+        InitProvider::Sqlite => "sqlite://auth.db",
+        InitProvider::Postgres => "postgres://postgres@localhost:5432/postgres",
+        InitProvider::Mysql => "mysql://root@localhost:3306/rustauth",
+    }
+}
+
+/// The URL written to `.env.example`: a shape to fill in, never a real credential.
+fn example_url(p: InitProvider) -> &'static str {
+    match p {
+        InitProvider::Sqlite => "sqlite://auth.db",
+        InitProvider::Postgres => "postgres://USER:PASSWORD@localhost:5432/DATABASE",
+        InitProvider::Mysql => "mysql://USER:PASSWORD@localhost:3306/DATABASE",
+    }
+}
+
+/// What init will write, once flags, prompts and defaults are settled.
+#[derive(Debug)]
+struct Choices {
+    framework: Framework,
+    adapter: String,
+    provider: InitProvider,
+    url: String,
+    plugins: Vec<String>,
+    seed: bool,
+}
+
+pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
+    let cwd = &global.cwd;
+    let config_path = match &global.config {
+        Some(p) if p.is_absolute() => p.clone(),
+        Some(p) => cwd.join(p),
+        None => cwd.join(config::FILE_NAME),
+    };
+    if config_path.exists() && !args.force {
+        bail!(
+            "{} already exists; pass --force to overwrite it (env files are merged either way, never overwritten)",
+            config_path.display()
+        );
+    }
+    let yes = args.yes.given();
+
+    let adapter = args
+        .adapter
+        .clone()
+        .unwrap_or_else(|| DEFAULT_ADAPTER.to_string());
+    if adapter::kind(&adapter).is_none() {
+        bail!(
+            "unknown adapter `{adapter}`{}; valid adapters: {}",
+            config::suggest::nearest(&adapter, adapter::all())
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default(),
+            adapter::all().join(", ")
+        );
+    }
+    if let Some(ids) = &args.plugins {
+        check_plugin_ids(ids)?;
+    }
+
+    let choices = if output::interactive() && !yes {
+        ask(&args, adapter)?
+    } else {
+        let c = Choices {
+            framework: args.framework.unwrap_or(Framework::Axum),
+            adapter,
+            provider: args.provider.unwrap_or(InitProvider::Sqlite),
+            url: String::new(),
+            plugins: args.plugins.clone().unwrap_or_default(),
+            seed: args.seed_secrets,
+        };
+        let url = args
+            .database_url
+            .clone()
+            .unwrap_or_else(|| default_url(c.provider).to_string());
+        let c = Choices { url, ..c };
+        print_choices(&args, &c);
+        c
+    };
+    let plugin_ids = with_requirements(&choices.plugins);
+
+    // Everything is computed before anything is written.
+    let url_env = config::DatabaseConfig::default().url_env;
+    let secret_env = config::SecurityConfig::default().secret_env;
+    let toml = config_text(&choices, &plugin_ids);
+    config::parse_str(&toml, &config_path.display().to_string())
+        .context("the config init would write does not load (a bug); nothing was written")?;
+
+    let example_path = cwd.join(EXAMPLE_FILE);
+    let example_entries = vec![
+        EnvEntry {
+            key: url_env.clone(),
+            value: example_url(choices.provider).to_string(),
+            comment: Some(format!(
+                "The database connection URL (rustauth.toml: database.url_env = \"{url_env}\")."
+            )),
+        },
+        EnvEntry {
+            key: secret_env.clone(),
+            value: secret::INIT_PLACEHOLDER.to_string(),
+            comment: Some(
+                "The signing secret (security.secret_env): generate one with `rustauth secret`."
+                    .to_string(),
+            ),
+        },
+    ];
+    let example_before = read_optional(&example_path)?;
+    let example_merge = edit::merge_env(
+        example_before.as_deref().unwrap_or(ENV_HEADER),
+        &example_entries,
+    );
+
+    let env_paths: Vec<PathBuf> = if args.env_file.is_empty() {
+        vec![cwd.join(ENV_FILE)]
+    } else {
+        args.env_file
+            .iter()
+            .map(|p| {
+                if p.is_absolute() {
+                    p.clone()
+                } else {
+                    cwd.join(p)
+                }
+            })
+            .collect()
+    };
+    let mut env_writes = Vec::new();
+    for path in &env_paths {
+        let fresh = if choices.seed {
+            Some(secret::generate(
+                secret::DEFAULT_BYTES,
+                secret::Encoding::Base64Url,
+            )?)
+        } else {
+            None
+        };
+        let secret_value = fresh
+            .clone()
+            .unwrap_or_else(|| secret::INIT_PLACEHOLDER.to_string());
+        let real = [
+            (url_env.clone(), choices.url.clone()),
+            (secret_env.clone(), secret_value),
+        ];
+        let (text, added, kept, created) = match read_optional(path)? {
+            Some(existing) => {
+                let entries: Vec<EnvEntry> = example_entries
+                    .iter()
+                    .zip(&real)
+                    .map(|(e, (_, v))| EnvEntry {
+                        value: v.clone(),
+                        ..e.clone()
+                    })
+                    .collect();
+                let m = edit::merge_env(&existing, &entries);
+                (m.text, m.added, m.kept, false)
+            }
+            None => {
+                // Created from the example: its keys, with the real values for ours.
+                let text = edit::set_env_values(&example_merge.text, &real);
+                (
+                    text,
+                    vec![url_env.clone(), secret_env.clone()],
+                    vec![],
+                    true,
+                )
+            }
+        };
+        let seeded = fresh.is_some() && added.contains(&secret_env);
+        env_writes.push((path.clone(), text, added, kept, created, seeded));
+    }
+
+    // Write: the config, the example, the env files.
+    let config_mode = edit::file_mode(&config_path);
+    write_atomic(&target_of(&config_path), toml.as_bytes(), config_mode)?;
+    println!("wrote {}", config_path.display());
+
+    if example_merge.added.is_empty() {
+        println!(
+            "{}: already has {}",
+            example_path.display(),
+            example_merge.kept.join(", ")
+        );
+    } else {
+        let mode = edit::file_mode(&example_path);
+        write_atomic(
+            &target_of(&example_path),
+            example_merge.text.as_bytes(),
+            mode,
+        )?;
+        println!(
+            "{} {}: {} (placeholder values)",
+            if example_before.is_some() {
+                "updated"
+            } else {
+                "wrote"
+            },
+            example_path.display(),
+            example_merge.added.join(", ")
+        );
+    }
+
+    let mut secret_missing = false;
+    for (path, text, added, kept, created, seeded) in &env_writes {
+        if !added.is_empty() {
+            write_atomic(&target_of(path), text.as_bytes(), Some(SECRET_MODE))?;
+        }
+        let verb = if *created { "wrote" } else { "updated" };
+        let mut parts = Vec::new();
+        if !added.is_empty() {
+            parts.push(format!("{verb} {} (mode 600)", path.display()));
+            for k in added {
+                let how = if *k == secret_env {
+                    if *seeded {
+                        "a fresh secret"
+                    } else {
+                        secret_missing = true;
+                        "a placeholder: replace it"
+                    }
+                } else {
+                    "the database URL"
+                };
+                parts.push(format!("added {k} ({how})"));
+            }
+        } else {
+            parts.push(format!("{}: nothing to add", path.display()));
+        }
+        for k in kept {
+            parts.push(format!("kept {k} as it was"));
+        }
+        println!("{}", parts.join("; "));
+    }
+
+    let env_names: Vec<String> = env_paths
+        .iter()
+        .map(|p| p.strip_prefix(cwd).unwrap_or(p).display().to_string())
+        .collect();
+    let env_names = env_names.join(", ");
+    gitignore_hint(cwd, &env_paths);
+    println!();
+    println!("Next steps:");
+    let mut n = 0;
+    let mut step = |s: String| {
+        n += 1;
+        println!("  {n}. {s}");
+    };
+    if secret_missing {
+        step(format!(
+            "put a secret in {env_names}: `rustauth secret` prints a {secret_env}= line (or run init with --seed-secrets)"
+        ));
+    }
+    step(format!(
+        "check {url_env} in {env_names} points at your {} database",
+        provider_name(choices.provider)
+    ));
+    step("`rustauth migrate` creates the auth tables".into());
+    step("`rustauth secret --check-env --production` in CI guards the secret".into());
+    Ok(Exit::Ok)
+}
+
+/// The first lines of a new env file.
+const ENV_HEADER: &str = "# rustauth environment, written by `rustauth init`.\n# .env.example holds placeholders and belongs in git; .env holds the real values\n# (secrets) and must stay out of it.\n";
+
+fn read_optional(path: &Path) -> Result<Option<String>> {
+    match std::fs::read_to_string(path) {
+        Ok(s) => Ok(Some(s)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(anyhow::Error::new(e).context(format!("cannot read {}", path.display()))),
+    }
+}
+
+/// Where to write `path`: its target when it is a symlink (the link stays a link).
+fn target_of(path: &Path) -> PathBuf {
+    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn check_plugin_ids(ids: &[String]) -> Result<()> {
+    let unknown: Vec<&String> = ids.iter().filter(|i| plugins::find(i).is_none()).collect();
+    if unknown.is_empty() {
+        return Ok(());
+    }
+    let valid = plugins::ids();
+    let named: Vec<String> = unknown
+        .iter()
+        .map(
+            |u| match config::suggest::nearest(u, valid.iter().copied()) {
+                Some(n) => format!("`{u}` (did you mean `{n}`?)"),
+                None => format!("`{u}`"),
+            },
+        )
+        .collect();
+    bail!(
+        "unknown plugin id{} {} in --plugins; nothing was written; valid plugin ids: {}",
+        if unknown.len() == 1 { "" } else { "s" },
+        named.join(", "),
+        valid.join(", ")
+    )
+}
+
+/// The ids without duplicates, each preceded by the plugins it needs (Better Auth refuses
+/// to start otherwise), with a note for each one added.
+fn with_requirements(ids: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        let Some(spec) = plugins::find(id) else {
+            continue;
+        };
+        for req in spec.requires {
+            if !out.iter().any(|o| o == req) {
+                println!("{id} needs {req} enabled before it: enabling {req} too");
+                out.push(req.to_string());
+            }
+        }
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    out
+}
+
+/// Prints the choices made without prompts, and where each came from.
+fn print_choices(args: &InitArgs, c: &Choices) {
+    let from = |given: bool| if given { "" } else { " (default)" };
+    println!(
+        "framework: {}{}",
+        framework_name(c.framework),
+        from(args.framework.is_some())
+    );
+    println!("adapter: {}{}", c.adapter, from(args.adapter.is_some()));
+    println!(
+        "provider: {}{}",
+        provider_name(c.provider),
+        from(args.provider.is_some())
+    );
+    println!(
+        "database URL: {}{}",
+        redact_url(&c.url),
+        from(args.database_url.is_some())
+    );
+    let plugins = if c.plugins.is_empty() {
+        "none".to_string()
+    } else {
+        c.plugins.join(", ")
+    };
+    println!("plugins: {plugins}{}", from(args.plugins.is_some()));
+    println!(
+        "seed a secret: {}",
+        if c.seed {
+            "yes (--seed-secrets)"
+        } else {
+            "no (pass --seed-secrets to put a fresh one in .env)"
+        }
+    );
+}
+
+/// A URL with its password replaced by `***`.
+fn redact_url(url: &str) -> String {
+    let Some(scheme_end) = url.find("://") else {
+        return url.to_string();
+    };
+    let rest = &url[scheme_end + 3..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    match (authority.rfind('@'), authority.find(':')) {
+        (Some(at), Some(colon)) if colon < at => format!(
+            "{}{}:***{}",
+            &url[..scheme_end + 3],
+            &authority[..colon],
+            &url[scheme_end + 3 + at..]
+        ),
+        _ => url.to_string(),
+    }
+}
+
+/// The prompts, for what the flags left open.
+fn ask(args: &InitArgs, adapter: String) -> Result<Choices> {
+    use dialoguer::{Confirm, Input, MultiSelect, Select};
+    let cancelled = "init cancelled: nothing was written";
+
+    let framework = match args.framework {
+        Some(f) => f,
+        None => {
+            let names: Vec<&str> = FRAMEWORKS.iter().map(|f| framework_name(*f)).collect();
+            let i = Select::new()
+                .with_prompt("Web framework")
+                .items(&names)
+                .default(0)
+                .interact()
+                .context(cancelled)?;
+            FRAMEWORKS[i]
+        }
+    };
+    let provider = match args.provider {
+        Some(p) => p,
+        None => {
+            let names: Vec<&str> = PROVIDERS.iter().map(|p| provider_name(*p)).collect();
+            let i = Select::new()
+                .with_prompt("Database")
+                .items(&names)
+                .default(0)
+                .interact()
+                .context(cancelled)?;
+            PROVIDERS[i]
+        }
+    };
+    let url = match &args.database_url {
+        Some(u) => u.clone(),
+        None => Input::<String>::new()
+            .with_prompt("Database URL (goes to .env)")
+            .default(default_url(provider).to_string())
+            .interact_text()
+            .context(cancelled)?,
+    };
+    let plugins = match &args.plugins {
+        Some(p) => p.clone(),
+        None => {
+            let items: Vec<String> = plugins::REGISTRY
+                .iter()
+                .map(|s| format!("{} — {}", s.id, s.summary))
+                .collect();
+            let picked = MultiSelect::new()
+                .with_prompt("Plugins (space to select, enter to confirm)")
+                .items(&items)
+                .max_length(12)
+                .interact()
+                .context(cancelled)?;
+            picked
+                .into_iter()
+                .map(|i| plugins::REGISTRY[i].id.to_string())
+                .collect()
+        }
+    };
+    let seed = if args.seed_secrets {
+        true
+    } else {
+        Confirm::new()
+            .with_prompt("Put a fresh secret in .env?")
+            .default(true)
+            .interact()
+            .context(cancelled)?
+    };
+    Ok(Choices {
+        framework,
+        adapter,
+        provider,
+        url,
+        plugins,
+        seed,
+    })
+}
+
+fn toml_str(s: &str) -> String {
+    toml_edit::Value::from(s).to_string()
+}
+
+/// The rustauth.toml init writes: the keys a new project needs, with comments.
+fn config_text(c: &Choices, plugin_ids: &[String]) -> String {
+    let plugins: Vec<String> = plugin_ids.iter().map(|p| toml_str(p)).collect();
+    format!(
+        r#"# rustauth.toml, written by `rustauth init`. Every key is described in README.md
+# (and rustauth.toml.example); `rustauth schema print` shows the SQL this config means.
+
+[project]
+framework = {framework}  # informational: axum | actix-web | rocket | other
+production = false  # true: `secret` and `doctor` checks fail on every finding
+
+[database]
+adapter = {adapter}
+provider = {provider}
+url_env = "DATABASE_URL"  # the variable that holds the connection URL (see .env)
+migrations_dir = "migrations/rustauth"
+
+[security]
+secret_env = "RUSTAUTH_SECRET"  # generate a value with `rustauth secret`
+
+[plugins]
+# Better Auth plugin ids, in order: `rustauth plugins list` shows them all,
+# `rustauth plugins add ID` / `remove ID` edit this list.
+enabled = [{plugins}]
+"#,
+        framework = toml_str(framework_name(c.framework)),
+        adapter = toml_str(&c.adapter),
+        provider = toml_str(provider_name(c.provider)),
+        plugins = plugins.join(", "),
+    )
+}
+
+/// Reminds that `.env` holds secrets when a `.gitignore` (or a git repository) does not
+/// cover it.
+fn gitignore_hint(cwd: &Path, env_paths: &[PathBuf]) {
+    let gitignore = cwd.join(".gitignore");
+    let covered = match std::fs::read_to_string(&gitignore) {
+        Ok(text) => env_paths.iter().all(|p| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            text.lines().map(str::trim).any(|l| {
+                l == name
+                    || l == format!("/{name}")
+                    || l == ".env*"
+                    || l == "*.env"
+                    || (l == ".env.*" && name != ".env")
+            })
+        }),
+        Err(_) => !cwd.join(".git").exists(),
+    };
+    if !covered {
+        println!(
+            "note: env files hold secrets: list them in .gitignore (.env.example is the one to commit)"
+        );
+    }
 }

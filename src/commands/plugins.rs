@@ -1,19 +1,350 @@
-//! `rustauth plugins` (being written).
+//! `rustauth plugins list | add ID… | remove ID…`: the plugin registry, and edits of
+//! `[plugins] enabled` that keep the rest of rustauth.toml byte for byte.
 
-use anyhow::{Result, bail};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use serde_json::{Value, json};
 
 use super::Global;
-use crate::cli::*;
+use crate::cli::{PluginIdsArgs, PluginsListArgs};
+use crate::config::{self, Config, edit};
 use crate::exit::Exit;
+use crate::schema::{self, Schema, plugins};
 
-pub fn list(_global: &Global, _args: PluginsListArgs) -> Result<Exit> {
-    bail!("not implemented yet")
+/// What a change of configuration adds to the target schema.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Impact {
+    /// New tables, with their columns (`id` first).
+    pub tables: Vec<(String, Vec<String>)>,
+    /// New columns on tables that already exist, as `(table, column)`.
+    pub columns: Vec<(String, String)>,
 }
 
-pub fn add(_global: &Global, _args: PluginIdsArgs) -> Result<Exit> {
-    bail!("not implemented yet")
+impl Impact {
+    /// What `after` has that `before` lacks (tables and columns, by resolved name).
+    pub fn between(before: &Schema, after: &Schema) -> Impact {
+        let mut impact = Impact::default();
+        for t in &after.tables {
+            match before.table(&t.name) {
+                None => {
+                    let mut cols = vec!["id".to_string()];
+                    cols.extend(t.columns.iter().map(|c| c.name.clone()));
+                    impact.tables.push((t.name.clone(), cols));
+                }
+                Some(old) => {
+                    for c in &t.columns {
+                        if old.column(&c.name).is_none() {
+                            impact.columns.push((t.name.clone(), c.name.clone()));
+                        }
+                    }
+                }
+            }
+        }
+        impact
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tables.is_empty() && self.columns.is_empty()
+    }
+
+    /// `["adds table twoFactor", "adds column user.twoFactorEnabled"]` for verb `adds`
+    /// (`tables a, b` and `columns t.x, t.y` when there are several).
+    pub fn parts(&self, verb: &str) -> Vec<String> {
+        let verb = if verb.is_empty() {
+            String::new()
+        } else {
+            format!("{verb} ")
+        };
+        let mut parts = Vec::new();
+        if !self.tables.is_empty() {
+            let names: Vec<&str> = self.tables.iter().map(|(t, _)| t.as_str()).collect();
+            parts.push(format!(
+                "{verb}table{} {}",
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            ));
+        }
+        if !self.columns.is_empty() {
+            let names: Vec<String> = self
+                .columns
+                .iter()
+                .map(|(t, c)| format!("{t}.{c}"))
+                .collect();
+            parts.push(format!(
+                "{verb}column{} {}",
+                if names.len() == 1 { "" } else { "s" },
+                names.join(", ")
+            ));
+        }
+        parts
+    }
+
+    /// [`Impact::parts`] joined by `; `.
+    pub fn describe(&self, verb: &str) -> String {
+        self.parts(verb).join("; ")
+    }
 }
 
-pub fn remove(_global: &Global, _args: PluginIdsArgs) -> Result<Exit> {
-    bail!("not implemented yet")
+/// What enabling `spec` (after the plugins it needs) adds to `config` without other plugins.
+fn plugin_impact(config: &Config, spec: &plugins::PluginSpec) -> Impact {
+    let mut base = config.clone();
+    base.plugins.enabled = spec.requires.iter().map(|s| s.to_string()).collect();
+    let mut with = base.clone();
+    with.plugins.enabled.push(spec.id.to_string());
+    Impact::between(&schema::resolve(&base), &schema::resolve(&with))
+}
+
+pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
+    let loaded = global.load(false)?;
+    let config = &loaded.config;
+    let has_config = config.path.is_some();
+    let enabled = |id: &str| config.plugins.enabled.iter().any(|e| e == id);
+    let option_value = |id: &str, key: &str| {
+        config
+            .plugins
+            .options
+            .get(id)
+            .map(|o| o.enabled(key))
+            .unwrap_or(false)
+    };
+
+    if args.json {
+        let list: Vec<Value> = plugins::REGISTRY
+            .iter()
+            .map(|spec| {
+                let impact = plugin_impact(config, spec);
+                json!({
+                    "id": spec.id,
+                    "summary": spec.summary,
+                    "enabled": enabled(spec.id),
+                    "requires": spec.requires,
+                    "adds": {
+                        "tables": impact.tables.iter().map(|(t, cols)| json!({
+                            "name": t,
+                            "columns": cols,
+                        })).collect::<Vec<_>>(),
+                        "columns": impact.columns.iter().map(|(t, c)| json!({
+                            "table": t,
+                            "column": c,
+                        })).collect::<Vec<_>>(),
+                    },
+                    "options": spec.options.iter().map(|o| json!({
+                        "key": o.key,
+                        "upstream": o.upstream,
+                        "effect": o.effect,
+                        "value": option_value(spec.id, o.key),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let out = json!({
+            "config": config.path.as_ref().map(|p| p.display().to_string()),
+            "plugins": list,
+        });
+        print_out(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
+        return Ok(Exit::Ok);
+    }
+
+    let width = plugins::REGISTRY
+        .iter()
+        .map(|s| s.id.len())
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    match &config.path {
+        Some(p) => out.push_str(&format!(
+            "{} plugins; * = enabled in {} (names follow its renames and options)\n",
+            plugins::REGISTRY.len(),
+            p.display()
+        )),
+        None => out.push_str(&format!(
+            "{} plugins (no rustauth.toml here: create one with `rustauth init`)\n",
+            plugins::REGISTRY.len()
+        )),
+    }
+    for spec in plugins::REGISTRY {
+        let mark = if has_config && enabled(spec.id) {
+            "*"
+        } else {
+            " "
+        };
+        out.push_str(&format!("{mark} {:width$}  {}\n", spec.id, spec.summary));
+        let impact = plugin_impact(config, spec);
+        if impact.is_empty() {
+            out.push_str("      adds nothing to the schema\n");
+        }
+        for part in impact.parts("adds") {
+            out.push_str(&format!("      {part}\n"));
+        }
+        for req in spec.requires {
+            out.push_str(&format!("      needs {req} enabled before it\n"));
+        }
+        for o in spec.options {
+            out.push_str(&format!(
+                "      option [plugins.{}] {} = {} (Better Auth {}): {}\n",
+                spec.id,
+                o.key,
+                option_value(spec.id, o.key),
+                o.upstream,
+                o.effect
+            ));
+        }
+    }
+    print_out(&out)?;
+    Ok(Exit::Ok)
+}
+
+/// Prints to stdout; a closed pipe (`| head`) is not an error.
+pub(crate) fn print_out(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|_| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write to stdout"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks that every id is known (else an error listing the valid ids) and removes
+/// duplicates, keeping the first.
+fn known_ids(ids: &[String]) -> Result<Vec<String>> {
+    let unknown: Vec<&String> = ids.iter().filter(|i| plugins::find(i).is_none()).collect();
+    if !unknown.is_empty() {
+        let valid = plugins::ids();
+        let hints: Vec<String> = unknown
+            .iter()
+            .map(
+                |u| match config::suggest::nearest(u, valid.iter().copied()) {
+                    Some(n) => format!("`{u}` (did you mean `{n}`?)"),
+                    None => format!("`{u}`"),
+                },
+            )
+            .collect();
+        bail!(
+            "unknown plugin id{} {}; nothing changed; valid plugin ids: {}",
+            if unknown.len() == 1 { "" } else { "s" },
+            hints.join(", "),
+            valid.join(", ")
+        );
+    }
+    let mut out: Vec<String> = Vec::new();
+    for id in ids {
+        if !out.contains(id) {
+            out.push(id.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// The config file to edit, its text and its parsed form.
+fn read_config(global: &Global) -> Result<(PathBuf, String, Config)> {
+    let path = config::locate(&global.cwd, global.config.as_deref())?.ok_or_else(|| {
+        anyhow::anyhow!(
+            "no rustauth.toml in {}; create one with `rustauth init` or pass --config FILE",
+            global.cwd.display()
+        )
+    })?;
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let config = config::parse_str(&text, &path.display().to_string())?;
+    Ok((path, text, config))
+}
+
+/// Writes the edited config atomically, keeping the file's permissions and writing
+/// through a symlink to its target.
+fn write_config(path: &Path, text: &str) -> Result<()> {
+    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    crate::fsutil::write_atomic(&target, text.as_bytes(), edit::file_mode(&target))
+}
+
+pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
+    let ids = known_ids(&args.ids)?;
+    let (path, text, before) = read_config(global)?;
+    let name = path.display().to_string();
+
+    // Plugins that others need go in first (Better Auth refuses to start otherwise).
+    let mut wanted: Vec<String> = Vec::new();
+    for id in &ids {
+        let spec = plugins::find(id).expect("checked");
+        for req in spec.requires {
+            let have = before.plugins.enabled.iter().any(|e| e == req);
+            if !have && !wanted.iter().any(|w| w == req) {
+                println!("{id} needs {req} enabled before it: adding {req} too");
+                wanted.push(req.to_string());
+            }
+        }
+        if !wanted.contains(id) {
+            wanted.push(id.clone());
+        }
+    }
+
+    let e = edit::add_plugins(&text, &name, &wanted)?;
+    for id in &e.unchanged {
+        println!("{id} is already enabled in {name}; nothing to do");
+    }
+    if e.changed.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    let after = config::parse_str(&e.text, &name)
+        .context("the edited config does not load; nothing was written")?;
+    write_config(&path, &e.text)?;
+    println!("enabled {} in {name}", e.changed.join(", "));
+    let impact = Impact::between(&schema::resolve(&before), &schema::resolve(&after));
+    if impact.is_empty() {
+        println!("schema: no change (nothing to migrate)");
+    } else {
+        println!(
+            "schema: {} — run `rustauth migrate`",
+            impact.describe("adds")
+        );
+    }
+    Ok(Exit::Ok)
+}
+
+pub fn remove(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
+    let ids = known_ids(&args.ids)?;
+    let (path, text, before) = read_config(global)?;
+    let name = path.display().to_string();
+
+    // A plugin that stays may not lose one it needs.
+    for staying in before.plugins.enabled.iter().filter(|e| !ids.contains(e)) {
+        let spec = plugins::find(staying).expect("validated by the loader");
+        if let Some(req) = spec.requires.iter().find(|r| ids.iter().any(|i| i == *r)) {
+            bail!(
+                "cannot remove {req}: {staying} needs it (Better Auth refuses to start without it); remove both with `rustauth plugins remove {staying} {req}`; nothing changed"
+            );
+        }
+    }
+
+    let e = edit::remove_plugins(&text, &name, &ids)?;
+    for id in &e.unchanged {
+        println!("{id} is not enabled in {name}; nothing to do");
+    }
+    if e.changed.is_empty() {
+        return Ok(Exit::Ok);
+    }
+    let after = config::parse_str(&e.text, &name)
+        .context("the edited config does not load; nothing was written")?;
+    write_config(&path, &e.text)?;
+    println!("disabled {} in {name}", e.changed.join(", "));
+    for id in &e.changed {
+        if after.plugins.options.contains_key(id) {
+            println!("kept the [plugins.{id}] options (unused while {id} is disabled)");
+        }
+    }
+    let unused = Impact::between(&schema::resolve(&after), &schema::resolve(&before));
+    if unused.is_empty() {
+        println!("schema: no change");
+    } else {
+        println!(
+            "schema: no longer needs {} — `rustauth migrate` never drops anything: the data stays until you drop it yourself",
+            unused.describe("")
+        );
+    }
+    Ok(Exit::Ok)
 }

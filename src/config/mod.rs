@@ -2,6 +2,7 @@
 //! The contract is `shared/design/CONFIG.md`; README.md documents it for users.
 
 pub mod adapter;
+pub mod edit;
 mod env;
 mod parse;
 pub mod suggest;
