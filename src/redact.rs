@@ -108,8 +108,8 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-/// The secret parts of a URL, to hand to [`redact_in_text`]: the user info, the password
-/// (as written and percent-decoded) and the values of secret query parameters. Works on
+/// The secret parts of a URL, to hand to [`redact_in_text`]: the password (as written and
+/// percent-decoded) and the values of secret query parameters. Works on
 /// URLs that do not parse too (it takes everything between `://` and the last `@`).
 pub fn url_secrets(url: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -126,9 +126,9 @@ pub fn url_secrets(url: &str) -> Vec<String> {
     if let Some(start) = url.find("://").map(|i| i + 3)
         && let Some(at) = url[start..].rfind('@').map(|i| start + i)
     {
-        let userinfo = &url[start..at];
-        push(userinfo);
-        if let Some((_, password)) = userinfo.split_once(':') {
+        // The password only: a user name (`postgres`) is no secret, and scrubbing it from
+        // free text would mangle every message that names the engine.
+        if let Some((_, password)) = url[start..at].split_once(':') {
             push(password);
         }
     }
@@ -185,6 +185,14 @@ pub fn redact_in_text(text: &str, secrets: &[&str]) -> String {
 fn is_secret_param(name: &str) -> bool {
     let k = percent_decode(name).to_ascii_lowercase();
     SECRET_PARAM_PARTS.iter().any(|p| k.contains(p)) || is_secret_key(&k)
+}
+
+/// A `name=value` pair in free text whose value is masked: the name contains a secret word
+/// (`password`, `token`, `secret`, `key`, …). Names that only end with url/dsn/uri are left
+/// alone: their URL values are redacted as URLs.
+fn is_secret_pair_name(name: &str) -> bool {
+    let k = percent_decode(name).to_ascii_lowercase();
+    SECRET_PARAM_PARTS.iter().any(|p| k.contains(p))
 }
 
 /// A URL split into the parts that may be shown.
@@ -382,7 +390,7 @@ fn redact_pairs_in_text(text: &str) -> String {
         let name = &rest[name_start..eq];
         out.push_str(&rest[..=eq]);
         let value = &rest[eq + 1..];
-        if !name.is_empty() && is_secret_param(name) {
+        if !name.is_empty() && is_secret_pair_name(name) {
             let quoted = value.starts_with(['\'', '"']);
             let len = if quoted {
                 let q = value.as_bytes()[0] as char;
@@ -645,6 +653,8 @@ mod tests {
         assert!(s.contains(&"p@ss".to_string()));
         assert!(s.contains(&"zz9".to_string()));
         assert!(!s.contains(&"x".to_string()));
+        assert!(!s.iter().any(|v| v.contains("alice")));
+        assert!(url_secrets("postgres://postgres@127.0.0.1/test").is_empty());
         // Unparseable URLs still give their password.
         let s = url_secrets("postgres://alice:12/hunter22@db/app");
         assert!(s.iter().any(|v| v.contains("12/hunter22")));
@@ -719,5 +729,13 @@ mod tests {
             let _ = redact_in_text(t, &["secret-value"]);
         }
         assert_eq!(redact_in_text("password=", &[]), "password=");
+        assert_eq!(
+            redact_in_text("set DATABASE_URL=postgres://u:pw@h/db now", &[]),
+            "set DATABASE_URL=postgres://***:***@h/db now"
+        );
+        assert_eq!(
+            redact_in_text("RUSTAUTH_SECRET=abc123 and API_TOKEN=xyz", &[]),
+            "RUSTAUTH_SECRET=*** and API_TOKEN=***"
+        );
     }
 }
