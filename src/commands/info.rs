@@ -1,11 +1,640 @@
-//! `rustauth info` (being written).
+//! `rustauth info`: the CLI, the system, the Rust toolchain, the Cargo workspace around
+//! `--cwd`, the config (redacted), which relevant variables are set, and the target
+//! schema. Works without a config, and with a broken one (it says what is wrong).
+//! `--json` prints the shape README.md documents ("`info --json`").
 
-use anyhow::{Result, bail};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Result;
+use serde_json::{Value, json};
 
 use super::Global;
-use crate::cli::*;
+use crate::cli::InfoArgs;
+use crate::config::{self, Config, Env, Loaded, RateLimitStorage};
 use crate::exit::Exit;
+use crate::redact::{self, redact_in_text, redact_value};
 
-pub fn run(_global: &Global, _args: InfoArgs) -> Result<Exit> {
-    bail!("not implemented yet")
+/// Bumped when a key of `info --json` is removed or changes meaning (adding keys does not).
+pub const JSON_VERSION: u32 = 1;
+
+/// Database crates `info` looks for in the workspace.
+const DATABASE_CRATES: &[&str] = &[
+    "sqlx",
+    "diesel",
+    "diesel-async",
+    "sea-orm",
+    "tokio-postgres",
+    "deadpool-postgres",
+    "bb8-postgres",
+    "postgres",
+    "rusqlite",
+    "libsql",
+    "mysql",
+    "mysql_async",
+    "tiberius",
+];
+/// Web frameworks `info` looks for in the workspace.
+const FRAMEWORK_CRATES: &[&str] = &[
+    "axum",
+    "actix-web",
+    "rocket",
+    "poem",
+    "warp",
+    "salvo",
+    "loco-rs",
+    "leptos",
+    "dioxus",
+];
+
+pub fn run(global: &Global, args: InfoArgs) -> Result<Exit> {
+    let report = collect(global);
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&report)?);
+    } else {
+        print_human(&report);
+    }
+    Ok(Exit::Ok)
+}
+
+/// The config as `info` and `doctor` see it: loaded, or why not, with the environment
+/// (`.env` files read even when the config is broken).
+pub(crate) struct ConfigState {
+    pub loaded: Option<Loaded>,
+    /// The file that was found (or named by `--config`), whether or not it loaded.
+    pub path: Option<PathBuf>,
+    /// Why the config did not load (redacted, one line).
+    pub error: Option<String>,
+    pub env: Env,
+}
+
+impl ConfigState {
+    pub fn load(global: &Global) -> ConfigState {
+        let path = config::locate(&global.cwd, global.config.as_deref())
+            .ok()
+            .flatten();
+        match config::load(&global.cwd, global.config.as_deref(), false) {
+            Ok(loaded) => ConfigState {
+                path: loaded.config.path.clone(),
+                env: loaded.env.clone(),
+                loaded: Some(loaded),
+                error: None,
+            },
+            Err(e) => {
+                let mut dirs = Vec::new();
+                if let Some(dir) = path.as_ref().and_then(|p| p.parent()) {
+                    dirs.push(dir.to_path_buf());
+                }
+                dirs.push(global.cwd.clone());
+                let env = Env::load(&dirs);
+                let message = crate::one_line(&e.to_string());
+                let error = scrub(&message, None, &env);
+                ConfigState {
+                    loaded: None,
+                    path: path.or_else(|| {
+                        global.config.as_ref().map(|p| {
+                            if p.is_absolute() {
+                                p.clone()
+                            } else {
+                                global.cwd.join(p)
+                            }
+                        })
+                    }),
+                    error: Some(error),
+                    env,
+                }
+            }
+        }
+    }
+
+    pub fn config(&self) -> Option<&Config> {
+        self.loaded.as_ref().map(|l| &l.config)
+    }
+}
+
+/// The variables whose values must never be printed for this config: the database URL
+/// variable, `database.url`, and every secret variable, with the secret parts of URLs.
+pub(crate) fn known_secrets(config: Option<&Config>, env: &Env) -> Vec<String> {
+    let defaults = Config::default();
+    let c = config.unwrap_or(&defaults);
+    let mut out = Vec::new();
+    let mut urls = Vec::new();
+    if let Some(u) = env.get_non_empty(&c.database.url_env) {
+        urls.push(u);
+    }
+    if let Some(u) = env.get_non_empty("DATABASE_URL") {
+        urls.push(u);
+    }
+    if let Some(u) = c.database.url.clone().filter(|u| !u.is_empty()) {
+        urls.push(u);
+    }
+    for u in &urls {
+        out.extend(redact::url_secrets(u));
+    }
+    for name in secret_vars(&c.security.secret_env) {
+        if let Some(v) = env.get_non_empty(&name) {
+            out.push(v.clone());
+            // Rotation lists: each secret alone too.
+            for part in v.split(',') {
+                out.push(part.split_once(':').map_or(part, |(_, s)| s).to_string());
+                out.push(part.to_string());
+            }
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
+}
+
+/// Scrubs a message of every known secret (and URL user info, `password=` pairs).
+pub(crate) fn scrub(text: &str, config: Option<&Config>, env: &Env) -> String {
+    let secrets = known_secrets(config, env);
+    let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
+    redact_in_text(text, &refs)
+}
+
+/// The secret variables, in lookup order (`security.secret_env` first).
+pub(crate) fn secret_vars(secret_env: &str) -> Vec<String> {
+    crate::secret::lookup_order(secret_env)
+}
+
+/// Every variable `info` reports (set/unset and where from, never the value).
+fn relevant_vars(config: Option<&Config>) -> Vec<String> {
+    let defaults = Config::default();
+    let c = config.unwrap_or(&defaults);
+    let mut names = vec![c.database.url_env.clone()];
+    if !names.iter().any(|n| n == "DATABASE_URL") {
+        names.push("DATABASE_URL".into());
+    }
+    names.extend(secret_vars(&c.security.secret_env));
+    for n in [
+        "BETTER_AUTH_URL",
+        crate::telemetry::ENV_ENABLED,
+        crate::telemetry::ENV_DEBUG,
+        crate::telemetry::ENV_ENDPOINT,
+        "DO_NOT_TRACK",
+        "NO_COLOR",
+    ] {
+        names.push(n.to_string());
+    }
+    let mut seen = Vec::new();
+    names.retain(|n| {
+        let new = !seen.contains(n);
+        seen.push(n.clone());
+        new
+    });
+    names
+}
+
+/// `{"name", "set", "source"}` for a variable: `source` is `process` or `file`.
+fn var_state(env: &Env, name: &str) -> Value {
+    let process = std::env::var_os(name).is_some();
+    let set = env.get(name).is_some();
+    json!({
+        "name": name,
+        "set": set,
+        "source": if process { json!("process") } else if set { json!("file") } else { Value::Null },
+    })
+}
+
+/// Builds the whole `info --json` document.
+pub(crate) fn collect(global: &Global) -> Value {
+    let state = ConfigState::load(global);
+    let config = state.config();
+    let telemetry = crate::telemetry::Settings::from_env();
+    json!({
+        "version": JSON_VERSION,
+        "cli": { "name": "rustauth", "version": env!("CARGO_PKG_VERSION") },
+        "system": {
+            "os": std::env::consts::OS,
+            "arch": std::env::consts::ARCH,
+            "family": std::env::consts::FAMILY,
+        },
+        "rust": {
+            "rustc": tool_version("rustc", &global.cwd),
+            "cargo": tool_version("cargo", &global.cwd),
+        },
+        "workspace": workspace(&global.cwd),
+        "config": config_json(&state),
+        "environment": relevant_vars(config)
+            .iter()
+            .map(|n| var_state(&state.env, n))
+            .collect::<Vec<_>>(),
+        "telemetry": {
+            "enabled": telemetry.enabled,
+            "debug": telemetry.debug,
+            "endpoint_set": telemetry.endpoint.is_some(),
+        },
+        "schema": config.map(schema_json).unwrap_or(Value::Null),
+    })
+}
+
+fn config_json(state: &ConfigState) -> Value {
+    let values = state.config().map(config_values);
+    json!({
+        "found": state.path.as_ref().is_some_and(|p| p.is_file()),
+        "path": state.path.as_ref().map(|p| p.display().to_string()),
+        "valid": state.error.is_none(),
+        "error": state.error,
+        "values": values.map(|v| Value::Object(v.into_iter().collect())).unwrap_or(Value::Null),
+    })
+}
+
+/// Every config key with its value as it may be shown (flat, dotted keys).
+fn config_values(c: &Config) -> BTreeMap<String, Value> {
+    let mut m = BTreeMap::new();
+    let mut s = |k: &str, v: Option<&str>| {
+        let leaf = k.rsplit('.').next().unwrap_or(k);
+        m.insert(
+            k.to_string(),
+            v.map_or(Value::Null, |v| json!(redact_value(leaf, v))),
+        );
+    };
+    s("project.framework", c.project.framework.as_deref());
+    s("project.base_url", c.project.base_url.as_deref());
+    s("project.base_path", c.project.base_path.as_deref());
+    s("database.adapter", c.database.adapter.as_deref());
+    s("database.provider", c.database.provider.map(|p| p.name()));
+    s("database.url_env", Some(&c.database.url_env));
+    s("database.url", c.database.url.as_deref());
+    s("database.migrations_dir", Some(&c.database.migrations_dir));
+    s("database.schema", c.database.schema.as_deref());
+    s("database.generate_id", Some(c.database.generate_id.name()));
+    s("database.history_table", Some(&c.database.history_table));
+    s("security.secret_env", Some(&c.security.secret_env));
+    s(
+        "rate_limit.storage",
+        Some(match c.rate_limit.storage {
+            RateLimitStorage::Memory => "memory",
+            RateLimitStorage::SecondaryStorage => "secondary-storage",
+            RateLimitStorage::Database => "database",
+        }),
+    );
+    m.insert("project.production".into(), json!(c.project.production));
+    m.insert(
+        "secondary_storage.enabled".into(),
+        json!(c.secondary_storage.enabled),
+    );
+    m.insert("plugins.enabled".into(), json!(c.plugins.enabled));
+    m
+}
+
+fn schema_json(c: &Config) -> Value {
+    let schema = crate::schema::resolve(c);
+    json!({
+        "provider": c.database.provider.map(|p| p.name()),
+        "generate_id": schema.id.name(),
+        "plugins": c.plugins.enabled,
+        "table_count": schema.tables.len(),
+        "tables": schema.tables.iter().map(|t| json!({
+            "name": t.name,
+            "model": t.key,
+            "columns": t.columns.len() + 1,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+/// `rustc --version` / `cargo --version` run in `cwd` (so a rust-toolchain file there
+/// counts), never installing a toolchain, and given up after a few seconds.
+fn tool_version(tool: &str, cwd: &Path) -> Value {
+    let child = Command::new(tool)
+        .arg("--version")
+        .current_dir(cwd)
+        .env("RUSTUP_AUTO_INSTALL", "0")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn();
+    let Ok(mut child) = child else {
+        return Value::Null;
+    };
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) | Err(_) => return Value::Null,
+            Ok(None) if start.elapsed() > Duration::from_secs(5) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Value::Null;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    let mut out = String::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        use std::io::Read;
+        let _ = stdout.read_to_string(&mut out);
+    }
+    let line = out.lines().next().unwrap_or("").trim();
+    if line.is_empty() {
+        Value::Null
+    } else {
+        json!(line)
+    }
+}
+
+/// The Cargo package around `cwd` and the database crates and web frameworks it uses, read
+/// from Cargo.toml and Cargo.lock (no `cargo metadata`: it may resolve or download).
+fn workspace(cwd: &Path) -> Value {
+    let Some(manifest) =
+        find_up(cwd, |d| d.join("Cargo.toml").is_file()).map(|d| d.join("Cargo.toml"))
+    else {
+        return Value::Null;
+    };
+    let Some(doc) = read_toml(&manifest) else {
+        return json!({
+            "manifest": manifest.display().to_string(),
+            "error": "Cargo.toml is not valid TOML",
+        });
+    };
+    let manifest_dir = manifest.parent().unwrap_or(cwd).to_path_buf();
+    // The workspace root: this manifest if it has [workspace], else the nearest parent
+    // manifest that has one.
+    let root = if doc.get("workspace").is_some() {
+        Some((manifest.clone(), doc.clone()))
+    } else {
+        let mut found = None;
+        let mut dir = manifest_dir.parent();
+        while let Some(d) = dir {
+            let m = d.join("Cargo.toml");
+            if let Some(t) = m.is_file().then(|| read_toml(&m)).flatten()
+                && t.get("workspace").is_some()
+            {
+                found = Some((m, t));
+                break;
+            }
+            dir = d.parent();
+        }
+        found
+    };
+    let ws_deps = root
+        .as_ref()
+        .and_then(|(_, t)| t.get("workspace")?.get("dependencies")?.as_table().cloned())
+        .unwrap_or_default();
+    let lock_dir = root
+        .as_ref()
+        .and_then(|(m, _)| m.parent().map(Path::to_path_buf))
+        .unwrap_or_else(|| manifest_dir.clone());
+    let lockfile = lock_dir.join("Cargo.lock");
+    let locked = read_lock(&lockfile);
+
+    let package = doc.get("package").map(|p| {
+        json!({
+            "name": p.get("name").and_then(|v| v.as_str()),
+            "version": p.get("version").and_then(|v| v.as_str()),
+        })
+    });
+    // Dependencies: the package's own sections, or the workspace's for a virtual manifest.
+    let mut reqs: BTreeMap<String, String> = BTreeMap::new();
+    let mut collect_table = |t: &toml::Table| {
+        for (key, spec) in t {
+            let name = spec
+                .get("package")
+                .and_then(|v| v.as_str())
+                .unwrap_or(key)
+                .to_string();
+            let req = requirement(spec, key, &ws_deps);
+            reqs.entry(name).or_insert(req);
+        }
+    };
+    for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
+        if let Some(t) = doc.get(section).and_then(|v| v.as_table()) {
+            collect_table(t);
+        }
+    }
+    if let Some(targets) = doc.get("target").and_then(|v| v.as_table()) {
+        for t in targets.values() {
+            for section in ["dependencies", "dev-dependencies", "build-dependencies"] {
+                if let Some(t) = t.get(section).and_then(|v| v.as_table()) {
+                    collect_table(t);
+                }
+            }
+        }
+    }
+    if doc.get("package").is_none() {
+        collect_table(&ws_deps);
+    }
+    let crates = |names: &[&str]| -> Vec<Value> {
+        names
+            .iter()
+            .filter_map(|n| {
+                let req = reqs.get(*n)?;
+                Some(json!({
+                    "name": n,
+                    "requirement": req,
+                    "locked": locked.get(*n).cloned().unwrap_or_default(),
+                }))
+            })
+            .collect()
+    };
+    json!({
+        "manifest": manifest.display().to_string(),
+        "root": root.as_ref().map(|(m, _)| m.display().to_string()),
+        "lockfile": lockfile.is_file().then(|| lockfile.display().to_string()),
+        "package": package,
+        "database_crates": crates(DATABASE_CRATES),
+        "frameworks": crates(FRAMEWORK_CRATES),
+    })
+}
+
+/// A dependency's version requirement as written; `path` and `git` dependencies say only
+/// that (a git URL may carry a token).
+fn requirement(spec: &toml::Value, key: &str, ws_deps: &toml::Table) -> String {
+    match spec {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Table(t) => {
+            if t.get("workspace").and_then(|v| v.as_bool()) == Some(true) {
+                return ws_deps
+                    .get(key)
+                    .map(|s| requirement(s, key, &toml::Table::new()))
+                    .unwrap_or_else(|| "workspace".into());
+            }
+            if let Some(v) = t.get("version").and_then(|v| v.as_str()) {
+                v.to_string()
+            } else if t.contains_key("git") {
+                "git".into()
+            } else if t.contains_key("path") {
+                "path".into()
+            } else {
+                "*".into()
+            }
+        }
+        _ => "*".into(),
+    }
+}
+
+fn read_toml(path: &Path) -> Option<toml::Table> {
+    std::fs::read_to_string(path)
+        .ok()?
+        .parse::<toml::Table>()
+        .ok()
+}
+
+/// Package name → locked versions, from a Cargo.lock.
+fn read_lock(path: &Path) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let Some(doc) = read_toml(path) else {
+        return out;
+    };
+    if let Some(pkgs) = doc.get("package").and_then(|v| v.as_array()) {
+        for p in pkgs {
+            if let (Some(n), Some(v)) = (
+                p.get("name").and_then(|v| v.as_str()),
+                p.get("version").and_then(|v| v.as_str()),
+            ) {
+                out.entry(n.to_string()).or_default().push(v.to_string());
+            }
+        }
+    }
+    out
+}
+
+fn find_up(start: &Path, pred: impl Fn(&Path) -> bool) -> Option<PathBuf> {
+    let mut dir = Some(start);
+    while let Some(d) = dir {
+        if pred(d) {
+            return Some(d.to_path_buf());
+        }
+        dir = d.parent();
+    }
+    None
+}
+
+fn print_human(r: &Value) {
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    println!("rustauth {}", s(&r["cli"]["version"]));
+    println!(
+        "System:      {} {}",
+        s(&r["system"]["os"]),
+        s(&r["system"]["arch"])
+    );
+    let or_missing = |v: &Value, what: &str| {
+        v.as_str()
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("{what} not found"))
+    };
+    println!("Rust:        {}", or_missing(&r["rust"]["rustc"], "rustc"));
+    println!("Cargo:       {}", or_missing(&r["rust"]["cargo"], "cargo"));
+
+    let w = &r["workspace"];
+    if w.is_null() {
+        println!("Workspace:   no Cargo.toml in this folder or above");
+    } else if let Some(e) = w["error"].as_str() {
+        println!("Workspace:   {} ({e})", s(&w["manifest"]));
+    } else {
+        let pkg = match w["package"]["name"].as_str() {
+            Some(n) => format!("{n} {}", w["package"]["version"].as_str().unwrap_or(""))
+                .trim_end()
+                .to_string(),
+            None => "virtual workspace".into(),
+        };
+        println!("Workspace:   {pkg} ({})", s(&w["manifest"]));
+        for (label, key) in [
+            ("databases", "database_crates"),
+            ("frameworks", "frameworks"),
+        ] {
+            let list: Vec<String> = w[key]
+                .as_array()
+                .map(|a| a.iter().map(crate_line).collect())
+                .unwrap_or_default();
+            let shown = if list.is_empty() {
+                "none found".to_string()
+            } else {
+                list.join(", ")
+            };
+            println!("  {label:<11}{shown}");
+        }
+    }
+
+    let c = &r["config"];
+    match (c["path"].as_str(), c["error"].as_str()) {
+        (_, Some(e)) => println!("Config:      invalid: {e}"),
+        (Some(p), None) => println!("Config:      {p}"),
+        (None, None) => {
+            println!("Config:      none (no rustauth.toml; `rustauth init` creates one)")
+        }
+    }
+    if let Some(values) = c["values"].as_object() {
+        for (k, v) in values {
+            let shown = match v {
+                Value::Null => "(not set)".to_string(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            println!("  {k:<26}{shown}");
+        }
+    }
+
+    println!("Environment:");
+    if let Some(vars) = r["environment"].as_array() {
+        for v in vars {
+            let state = if v["set"].as_bool() == Some(true) {
+                match v["source"].as_str() {
+                    Some("file") => "set (.env file)",
+                    _ => "set",
+                }
+            } else {
+                "unset"
+            };
+            println!("  {:<28}{state}", s(&v["name"]));
+        }
+    }
+    let t = &r["telemetry"];
+    println!(
+        "Telemetry:   {}",
+        if t["enabled"].as_bool() == Some(true) {
+            if t["debug"].as_bool() == Some(true) {
+                "on (debug: printed, not sent)"
+            } else if t["endpoint_set"].as_bool() == Some(true) {
+                "on"
+            } else {
+                "on, but no endpoint (nothing is sent)"
+            }
+        } else {
+            "off"
+        }
+    );
+    let sc = &r["schema"];
+    if sc.is_null() {
+        println!("Schema:      unavailable (the config did not load)");
+    } else {
+        let tables: Vec<String> = sc["tables"]
+            .as_array()
+            .map(|a| a.iter().map(|t| s(&t["name"])).collect())
+            .unwrap_or_default();
+        let plugins: Vec<String> = sc["plugins"]
+            .as_array()
+            .map(|a| a.iter().map(s).collect())
+            .unwrap_or_default();
+        println!(
+            "Schema:      {} tables ({}); generate_id {}",
+            tables.len(),
+            tables.join(", "),
+            s(&sc["generate_id"])
+        );
+        println!(
+            "Plugins:     {}",
+            if plugins.is_empty() {
+                "none".to_string()
+            } else {
+                plugins.join(", ")
+            }
+        );
+    }
+}
+
+fn crate_line(c: &Value) -> String {
+    let name = c["name"].as_str().unwrap_or("");
+    let req = c["requirement"].as_str().unwrap_or("");
+    let locked: Vec<&str> = c["locked"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    if locked.is_empty() {
+        format!("{name} {req}")
+    } else {
+        format!("{name} {req} (locked {})", locked.join(", "))
+    }
 }
