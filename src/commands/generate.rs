@@ -23,6 +23,10 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
         .adapter
         .clone()
         .or_else(|| loaded.config.database.adapter.clone());
+    let track = |outcome: &str| {
+        let event = crate::telemetry::CLI_GENERATE;
+        crate::telemetry::send_with_adapter(event, outcome, &loaded.config, adapter_name.as_deref())
+    };
     if let Some(name) = &adapter_name {
         match adapter::kind(name) {
             None => bail!(
@@ -31,6 +35,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             ),
             Some(adapter::AdapterKind::Guidance) => {
                 println!("{}", adapter::guidance(name));
+                track("unsupported_adapter");
                 return Ok(Exit::Ok);
             }
             Some(adapter::AdapterKind::Sql) => {}
@@ -63,6 +68,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
 
     if sql.is_empty() {
         println!("Your schema is already up to date.");
+        track("no_changes");
         return Ok(Exit::Ok);
     }
     let hash = sha256_hex(&sql);
@@ -83,6 +89,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
                         "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
                         existing.display()
                     );
+                    track("no_changes");
                     return Ok(Exit::Ok);
                 }
             }
@@ -106,6 +113,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             Some(true) => {}
             Some(false) => {
                 println!("Schema generation aborted.");
+                track("aborted");
                 return Ok(Exit::Ok);
             }
             None => bail!(
@@ -122,6 +130,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             Some(true) => {}
             Some(false) => {
                 eprintln!("Nothing written.");
+                track("aborted");
                 return Ok(Exit::Error);
             }
             None => bail!(
@@ -130,8 +139,10 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             ),
         }
     }
+    let existed = target.exists();
     write_atomic(&target, contents.as_bytes(), None)?;
     println!("Schema written to {}", target.display());
+    track(if existed { "overwritten" } else { "generated" });
     Ok(Exit::Ok)
 }
 
