@@ -44,11 +44,14 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_rustauth")
 }
 
-/// The binary with no terminal (stdin is an empty pipe) and no inherited `DATABASE_URL`.
+/// The binary with no terminal (stdin is an empty pipe), no inherited `DATABASE_URL` and
+/// telemetry off.
 pub fn rustauth() -> Command {
     let mut cmd = Command::new(bin());
     cmd.write_stdin("")
         .env_remove("DATABASE_URL")
+        .env_remove("RUSTAUTH_TELEMETRY")
+        .env_remove("RUSTAUTH_TELEMETRY_DEBUG")
         .timeout(Duration::from_secs(180));
     cmd
 }
@@ -153,14 +156,14 @@ impl Case {
     pub fn before_sql(&self) -> Option<String> {
         self.read("before.sql")
     }
-    /// The statements of `blockers.txt` (comment lines dropped).
+    /// The statements of `blockers.txt` (comment lines and the final `;` dropped).
     pub fn blockers(&self) -> Vec<String> {
         self.read("blockers.txt")
             .unwrap_or_default()
             .lines()
             .map(str::trim)
             .filter(|l| !l.is_empty() && !l.starts_with("--"))
-            .map(str::to_string)
+            .map(|l| l.trim_end_matches(';').to_string())
             .collect()
     }
     /// The messages of `warnings.txt`, without upstream's `WARN [Better Auth]: ` prefix.
