@@ -349,6 +349,22 @@ fn database_checks(
     if target.provider == Provider::Mssql {
         return Ok(skip_all("mssql: rustauth does not connect to SQL Server"));
     }
+    // Connecting would create a missing SQLite file: doctor changes nothing.
+    if target.provider == Provider::Sqlite
+        && let Some(file) = target.database().filter(|f| *f != ":memory:")
+        && !Path::new(file).exists()
+    {
+        let mut v = vec![Check::fail(
+            DATABASE.0,
+            DATABASE.1,
+            format!("the sqlite database {file} does not exist"),
+            "run `rustauth migrate` (it creates the file), or fix the path in the URL",
+        )];
+        let why = "the database does not exist";
+        v.push(Check::skip(SCHEMA.0, SCHEMA.1, why));
+        v.push(Check::skip(DRIFT.0, DRIFT.1, why));
+        return Ok(v);
+    }
     let schema = crate::schema::resolve(&loaded.config);
     let runtime = super::runtime()?;
     let checks = runtime.block_on(async {
