@@ -117,6 +117,52 @@ pub fn run_config(config: &Path, url: &str, args: &[&str]) -> Run {
     run(cwd, Some(url), &all)
 }
 
+/// Starts `rustauth --config <config> <args>` against `url` without waiting (stdin
+/// closed, stdout and stderr captured).
+pub fn spawn_config(config: &Path, url: &str, args: &[&str]) -> std::process::Child {
+    std::process::Command::new(bin())
+        .current_dir(config.parent().expect("config folder"))
+        .arg("--config")
+        .arg(config)
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env_remove("RUSTAUTH_TELEMETRY")
+        .env_remove("RUSTAUTH_TELEMETRY_DEBUG")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn rustauth")
+}
+
+/// Waits for a spawned run, killing it after `timeout` (then `code` is -1).
+pub fn wait_run(mut child: std::process::Child, timeout: Duration) -> Run {
+    use std::io::Read;
+    let start = Instant::now();
+    let finished = wait_until(timeout, || child.try_wait().ok().flatten().is_some());
+    if !finished {
+        let _ = child.kill();
+    }
+    let status = child.wait().expect("wait");
+    let (mut stdout, mut stderr) = (String::new(), String::new());
+    if let Some(mut o) = child.stdout.take() {
+        let _ = o.read_to_string(&mut stdout);
+    }
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut stderr);
+    }
+    Run {
+        code: if finished {
+            status.code().unwrap_or(-1)
+        } else {
+            -1
+        },
+        stdout,
+        stderr,
+        elapsed: start.elapsed(),
+    }
+}
+
 pub fn sha256_hex(s: &str) -> String {
     Sha256::digest(s.as_bytes())
         .iter()
