@@ -1,0 +1,437 @@
+//! `rustauth init`: by flags in an empty folder, merging into existing env files,
+//! refusing to overwrite rustauth.toml, file modes, and the interactive prompts driven
+//! through a real pseudo-terminal.
+
+use std::path::Path;
+
+use assert_cmd::Command;
+use rustauth::config::{self, Provider};
+use rustauth::schema::plugins::REGISTRY;
+use rustauth::secret;
+
+const VARS: &[&str] = &[
+    "DATABASE_URL",
+    "RUSTAUTH_SECRET",
+    "RUSTAUTH_SECRETS",
+    "BETTER_AUTH_SECRETS",
+    "BETTER_AUTH_SECRET",
+    "AUTH_SECRET",
+];
+
+fn rustauth(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("rustauth").unwrap();
+    cmd.current_dir(dir).write_stdin("");
+    for v in VARS {
+        cmd.env_remove(v);
+    }
+    cmd
+}
+
+struct Out {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Out {
+    let o = cmd.output().unwrap();
+    Out {
+        code: o.status.code().expect("exited"),
+        stdout: String::from_utf8(o.stdout).unwrap(),
+        stderr: String::from_utf8(o.stderr).unwrap(),
+    }
+}
+
+fn read(dir: &Path, name: &str) -> String {
+    std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// The value of `key` as a dotenv parser reads the file.
+fn env_value(dir: &Path, name: &str, key: &str) -> Option<String> {
+    dotenvy::from_path_iter(dir.join(name))
+        .unwrap()
+        .map(Result::unwrap)
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+}
+
+/// How many times `key` is defined in an env file (however it is written).
+fn definitions(text: &str, key: &str) -> usize {
+    text.lines()
+        .map(|l| l.trim_start().trim_start_matches("export "))
+        .filter(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with('='))
+        })
+        .count()
+}
+
+#[cfg(unix)]
+fn mode(dir: &Path, name: &str) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(dir.join(name))
+        .unwrap()
+        .permissions()
+        .mode()
+        & 0o777
+}
+
+/// No `.name.rustauth-PID.tmp` is left behind.
+fn no_temporary_files(dir: &Path) {
+    for e in std::fs::read_dir(dir).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(!name.ends_with(".tmp"), "left behind: {name}");
+    }
+}
+
+fn loads(dir: &Path) -> config::Config {
+    config::parse_str(&read(dir, "rustauth.toml"), "rustauth.toml")
+        .expect("rustauth.toml loads with rustauth's own loader")
+}
+
+#[test]
+fn by_flags_in_an_empty_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = "postgres://app:pa55word@db.internal:5432/app";
+    let o = run(rustauth(d).args([
+        "init",
+        "--framework",
+        "actix-web",
+        "--provider",
+        "postgres",
+        "--database-url",
+        url,
+        "--plugins",
+        "two-factor,organization",
+        "--seed-secrets",
+    ]));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    // No terminal: the choices are printed, nothing was asked.
+    assert!(o.stdout.contains("framework: actix-web\n"), "{}", o.stdout);
+    assert!(o.stdout.contains("adapter: sqlx (default)\n"));
+    assert!(o.stdout.contains("provider: postgres\n"));
+    assert!(o.stdout.contains("plugins: two-factor, organization\n"));
+    assert!(o.stdout.contains("rustauth migrate"), "next steps");
+    // The password of the URL is not printed.
+    assert!(o.stdout.contains("postgres://app:***@db.internal:5432/app"));
+    assert!(!o.stdout.contains("pa55word") && !o.stderr.contains("pa55word"));
+
+    let c = loads(d);
+    assert_eq!(c.project.framework.as_deref(), Some("actix-web"));
+    assert_eq!(c.database.adapter.as_deref(), Some("sqlx"));
+    assert_eq!(c.database.provider, Some(Provider::Postgres));
+    assert_eq!(c.database.url_env, "DATABASE_URL");
+    assert_eq!(c.security.secret_env, "RUSTAUTH_SECRET");
+    assert_eq!(c.plugins.enabled, ["two-factor", "organization"]);
+
+    // .env.example: placeholders only.
+    let example = read(d, ".env.example");
+    assert_eq!(
+        env_value(d, ".env.example", "DATABASE_URL").unwrap(),
+        "postgres://USER:PASSWORD@localhost:5432/DATABASE"
+    );
+    assert_eq!(
+        env_value(d, ".env.example", "RUSTAUTH_SECRET").unwrap(),
+        secret::INIT_PLACEHOLDER
+    );
+    assert!(!example.contains("pa55word"));
+
+    // .env: the real URL and a fresh secret that passes the production check.
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), url);
+    let s = env_value(d, ".env", "RUSTAUTH_SECRET").unwrap();
+    assert!(secret::check(&s, true).is_empty());
+    assert!(!o.stdout.contains(&s), "the secret is not printed");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(d, ".env"), 0o600);
+        assert_eq!(mode(d, ".env.example") & 0o044, 0o044, "readable example");
+    }
+    no_temporary_files(d);
+
+    // The written config works with the other commands.
+    let o = run(rustauth(d).args(["schema", "print"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("create table \"twoFactor\""));
+    assert!(o.stdout.contains("create table \"organization\""));
+    assert!(
+        o.stdout.contains("timestamptz"),
+        "postgres dialect from the config"
+    );
+    let o = run(rustauth(d).args(["secret", "--check-env", "--production"]));
+    assert_eq!(o.code, 0, "{}", o.stdout);
+}
+
+#[test]
+fn defaults_without_flags_or_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = run(rustauth(d).arg("init"));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    for line in [
+        "framework: axum (default)",
+        "provider: sqlite (default)",
+        "database URL: sqlite://auth.db (default)",
+        "plugins: none (default)",
+    ] {
+        assert!(o.stdout.contains(line), "{line}: {}", o.stdout);
+    }
+    let c = loads(d);
+    assert_eq!(c.database.provider, Some(Provider::Sqlite));
+    assert!(c.plugins.enabled.is_empty());
+    assert_eq!(
+        env_value(d, ".env", "DATABASE_URL").unwrap(),
+        "sqlite://auth.db"
+    );
+    // Not seeded: the placeholder, which the secret check refuses, and a next step says so.
+    assert_eq!(
+        env_value(d, ".env", "RUSTAUTH_SECRET").unwrap(),
+        secret::INIT_PLACEHOLDER
+    );
+    assert!(
+        o.stdout
+            .contains("`rustauth secret` prints a RUSTAUTH_SECRET= line")
+    );
+    let o = run(rustauth(d).args(["secret", "--check-env"]));
+    assert_eq!(o.code, 3);
+    let o = run(rustauth(d).args(["schema", "print"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+#[test]
+fn merges_into_an_existing_env_without_changing_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // Every way of writing a key, comments, blank lines, no final newline.
+    let existing = "# my settings\n\nexport DATABASE_URL = \"postgres://keep me@localhost/app\"\n  OTHER='two words' # note\nMULTI=\"line one\nRUSTAUTH_SECRET=inside a quoted value\"\n\n# end";
+    std::fs::write(d.join(".env"), existing).unwrap();
+    let example = "# team example\nSTRIPE_KEY=sk_test_placeholder\n";
+    std::fs::write(d.join(".env.example"), example).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(d.join(".env"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+
+    let o = run(rustauth(d).args(["init", "--yes", "--seed-secrets", "--provider", "mysql"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let env = read(d, ".env");
+    assert!(env.starts_with(existing), "existing bytes kept:\n{env}");
+    assert_eq!(definitions(&env, "DATABASE_URL"), 1, "{env}");
+    assert_eq!(
+        env_value(d, ".env", "DATABASE_URL").unwrap(),
+        "postgres://keep me@localhost/app"
+    );
+    assert_eq!(env_value(d, ".env", "OTHER").unwrap(), "two words");
+    // The key inside MULTI's quoted value did not count: a fresh secret was added.
+    let s = env_value(d, ".env", "RUSTAUTH_SECRET").unwrap();
+    assert!(secret::check(&s, true).is_empty(), "fresh secret");
+    assert!(
+        o.stdout.contains("kept DATABASE_URL as it was"),
+        "{}",
+        o.stdout
+    );
+    assert!(o.stdout.contains("added RUSTAUTH_SECRET (a fresh secret)"));
+    #[cfg(unix)]
+    assert_eq!(mode(d, ".env"), 0o600);
+
+    // .env.example: the team's keys kept, ours merged in.
+    let ex = read(d, ".env.example");
+    assert!(ex.starts_with(example), "{ex}");
+    assert_eq!(
+        env_value(d, ".env.example", "DATABASE_URL").unwrap(),
+        "mysql://USER:PASSWORD@localhost:3306/DATABASE"
+    );
+
+    // A second run (forced) changes no value and adds nothing.
+    let before = read(d, ".env");
+    let o = run(rustauth(d).args(["init", "--yes", "--seed-secrets", "--force"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(read(d, ".env"), before);
+    assert!(o.stdout.contains("nothing to add"), "{}", o.stdout);
+    assert_eq!(read(d, ".env.example"), ex);
+}
+
+#[test]
+fn an_existing_secret_is_kept_however_it_is_written() {
+    for line in [
+        "RUSTAUTH_SECRET=mine",
+        "export RUSTAUTH_SECRET=mine",
+        "RUSTAUTH_SECRET = mine",
+        "RUSTAUTH_SECRET=\"mine\"",
+        "  RUSTAUTH_SECRET='mine' # comment",
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let existing = format!("{line}\n");
+        std::fs::write(d.join(".env"), &existing).unwrap();
+        let o = run(rustauth(d).args(["init", "--seed-secrets"]));
+        assert_eq!(o.code, 0, "{line}: {}", o.stderr);
+        let env = read(d, ".env");
+        assert!(env.starts_with(&existing));
+        assert_eq!(definitions(&env, "RUSTAUTH_SECRET"), 1, "{line}:\n{env}");
+        assert_eq!(env_value(d, ".env", "RUSTAUTH_SECRET").unwrap(), "mine");
+        assert_eq!(definitions(&env, "DATABASE_URL"), 1, "{line}:\n{env}");
+    }
+}
+
+#[test]
+fn refuses_to_overwrite_the_config_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mine = "# mine\n[project]\nproduction = true\n";
+    std::fs::write(d.join("rustauth.toml"), mine).unwrap();
+    let o = run(rustauth(d).args(["init", "--yes", "--seed-secrets"]));
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
+    assert!(o.stderr.contains("already exists") && o.stderr.contains("--force"));
+    assert_eq!(o.stderr.lines().count(), 1);
+    assert_eq!(read(d, "rustauth.toml"), mine);
+    assert!(!d.join(".env").exists() && !d.join(".env.example").exists());
+
+    let o = run(rustauth(d).args(["init", "--yes", "--force", "--plugins", "username"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert_eq!(loads(d).plugins.enabled, ["username"]);
+}
+
+#[test]
+fn env_file_flags_replace_dotenv() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join(".env.local"), "DATABASE_URL=sqlite://other.db\n").unwrap();
+    let o = run(rustauth(d).args([
+        "init",
+        "--seed-secrets",
+        "--env-file",
+        ".env.local",
+        "--env-file",
+        "deploy/.env.staging",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(!d.join(".env").exists(), ".env is not written");
+    assert_eq!(
+        env_value(d, ".env.local", "DATABASE_URL").unwrap(),
+        "sqlite://other.db"
+    );
+    let a = env_value(d, ".env.local", "RUSTAUTH_SECRET").unwrap();
+    let b = env_value(d, "deploy/.env.staging", "RUSTAUTH_SECRET").unwrap();
+    assert!(secret::check(&a, true).is_empty() && secret::check(&b, true).is_empty());
+    assert_ne!(a, b, "each file gets its own secret");
+    #[cfg(unix)]
+    {
+        assert_eq!(mode(d, ".env.local"), 0o600);
+        assert_eq!(mode(d, "deploy/.env.staging"), 0o600);
+    }
+    // A new file is created from the example: its comments and keys.
+    let staging = read(d, "deploy/.env.staging");
+    assert!(
+        staging.contains("# The database connection URL"),
+        "{staging}"
+    );
+}
+
+#[test]
+fn bad_flags_write_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = run(rustauth(d).args(["init", "--plugins", "two-factor,two-facter"]));
+    assert_eq!(o.code, 1);
+    assert!(
+        o.stderr
+            .contains("unknown plugin id `two-facter` (did you mean `two-factor`?)")
+    );
+    assert!(o.stderr.contains("valid plugin ids: additional-fields"));
+    let o = run(rustauth(d).args(["init", "--adapter", "sqlxx"]));
+    assert_eq!(o.code, 1);
+    assert!(o.stderr.contains("did you mean `sqlx`?"), "{}", o.stderr);
+    let o = run(rustauth(d).args(["init", "--provider", "oracle"]));
+    assert_eq!(o.code, 2);
+    assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "nothing written");
+}
+
+#[test]
+fn plugins_that_need_another_get_it_first() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = run(rustauth(d).args(["init", "--plugins", "oauth-provider"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("oauth-provider needs jwt"));
+    assert_eq!(loads(d).plugins.enabled, ["jwt", "oauth-provider"]);
+    let o = run(rustauth(d).args(["schema", "print"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+}
+
+/// The prompts, answered through a real pseudo-terminal: axum (default), postgres, a URL,
+/// two plugins from the multi-select, and yes to seeding a secret.
+#[cfg(unix)]
+#[test]
+fn interactive_init_through_a_pseudo_terminal() {
+    use rexpect::process::WaitStatus;
+    use rexpect::session::spawn_command;
+
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("rustauth"));
+    cmd.current_dir(d).arg("init").env("TERM", "xterm");
+    for v in VARS {
+        cmd.env_remove(v);
+    }
+    cmd.env_remove("NO_COLOR");
+    // Every expectation gives up after 20 s: a broken prompt fails, it does not hang.
+    let mut p = spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+    p.process_mut().set_kill_timeout(Some(2_000));
+
+    // One key at a time, as a person types.
+    let keys = |p: &mut rexpect::session::PtySession, keys: &str| {
+        for k in keys.chars() {
+            p.send(&k.to_string()).unwrap();
+            p.flush().unwrap();
+            std::thread::sleep(std::time::Duration::from_millis(15));
+        }
+    };
+
+    p.exp_string("Web framework").unwrap();
+    keys(&mut p, "\r"); // axum, the first item
+    p.exp_string("Database").unwrap();
+    keys(&mut p, "j\r"); // sqlite -> postgres
+    p.exp_string("Database URL").unwrap();
+    let url = "postgres://tty@localhost:5432/ttydb";
+    // The default is offered, not pre-typed: typing replaces it.
+    keys(&mut p, url);
+    keys(&mut p, "\r");
+    p.exp_string("Plugins").unwrap();
+    let org = REGISTRY
+        .iter()
+        .position(|s| s.id == "organization")
+        .unwrap();
+    let tf = REGISTRY.iter().position(|s| s.id == "two-factor").unwrap();
+    assert!(tf > org);
+    keys(&mut p, &"j".repeat(org));
+    keys(&mut p, " ");
+    keys(&mut p, &"j".repeat(tf - org));
+    keys(&mut p, " \r");
+    p.exp_string("Put a fresh secret").unwrap();
+    keys(&mut p, "y");
+    p.exp_string("Next steps").unwrap();
+    p.exp_eof().unwrap();
+    match p.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => assert_eq!(code, 0),
+        other => panic!("init did not exit: {other:?}"),
+    }
+
+    let c = loads(d);
+    assert_eq!(c.project.framework.as_deref(), Some("axum"));
+    assert_eq!(c.database.provider, Some(Provider::Postgres));
+    assert_eq!(c.plugins.enabled, ["organization", "two-factor"]);
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), url);
+    let s = env_value(d, ".env", "RUSTAUTH_SECRET").unwrap();
+    assert!(secret::check(&s, true).is_empty(), "seeded");
+    assert_eq!(mode(d, ".env"), 0o600);
+    assert_eq!(
+        env_value(d, ".env.example", "RUSTAUTH_SECRET").unwrap(),
+        secret::INIT_PLACEHOLDER
+    );
+    let o = run(rustauth(d).args(["schema", "print"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(o.stdout.contains("create table \"twoFactor\""));
+}
