@@ -22,6 +22,17 @@ use clap::Parser;
 
 use exit::Exit;
 
+/// Restores the default SIGPIPE action (Rust ignores it), so that output piped into a
+/// reader that exits early (`| head`) ends the process quietly, as Unix tools do.
+pub fn reset_sigpipe() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal disposition to its default is always sound; it is done
+    // once at start-up before any thread is spawned.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// Runs the CLI with these arguments (the first is the program name) and returns the
 /// process exit code. Errors are printed as one line on stderr.
 pub fn run<I, T>(args: I) -> i32

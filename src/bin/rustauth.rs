@@ -1,3 +1,4 @@
 fn main() {
+    rustauth::reset_sigpipe();
     std::process::exit(rustauth::run(std::env::args_os()));
 }
