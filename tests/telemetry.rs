@@ -31,10 +31,10 @@ fn collector() -> (String, mpsc::Receiver<Request>) {
         // Bounded: a test never sends more than a few requests.
         for stream in listener.incoming().take(8) {
             let Ok(stream) = stream else { continue };
-            if let Some(req) = read_request(stream) {
-                if tx.send(req).is_err() {
-                    return;
-                }
+            if let Some(req) = read_request(stream)
+                && tx.send(req).is_err()
+            {
+                return;
             }
         }
     });
