@@ -343,7 +343,8 @@ fn a_dead_endpoint_costs_at_most_the_timeout() {
             "{url}: errors are swallowed\n{}",
             run.both()
         );
-        let limit = baseline.elapsed + Duration::from_millis(3000);
+        // The 2 s timeout, and slack for a loaded machine.
+        let limit = baseline.elapsed + Duration::from_millis(3500);
         assert!(
             run.elapsed <= limit,
             "{url}: took {:?} (baseline {:?})",
