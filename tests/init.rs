@@ -114,7 +114,11 @@ fn by_flags_in_an_empty_folder() {
     assert!(o.stdout.contains("plugins: two-factor, organization\n"));
     assert!(o.stdout.contains("rustauth migrate"), "next steps");
     // The password of the URL is not printed.
-    assert!(o.stdout.contains("postgres://app:***@db.internal:5432/app"));
+    assert!(
+        o.stdout.contains("postgres://***:***@db.internal:5432/app"),
+        "{}",
+        o.stdout
+    );
     assert!(!o.stdout.contains("pa55word") && !o.stderr.contains("pa55word"));
 
     let c = loads(d);

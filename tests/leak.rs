@@ -354,7 +354,6 @@ fn pg_user(url: &str) -> String {
 }
 
 #[test]
-#[ignore = "init prints raw passwords of URLs it cannot mask (its own redact_url in src/commands/init.rs); fix: use rustauth::redact::redact_url there"]
 fn init_does_not_print_the_database_password() {
     let mut found = Vec::new();
     init_with_url(

@@ -388,7 +388,7 @@ fn print_choices(args: &InitArgs, c: &Choices) {
     );
     println!(
         "database URL: {}{}",
-        redact_url(&c.url),
+        crate::redact::redact_url(&c.url),
         from(args.database_url.is_some())
     );
     let plugins = if c.plugins.is_empty() {
@@ -405,25 +405,6 @@ fn print_choices(args: &InitArgs, c: &Choices) {
             "no (pass --seed-secrets to put a fresh one in .env)"
         }
     );
-}
-
-/// A URL with its password replaced by `***`.
-fn redact_url(url: &str) -> String {
-    let Some(scheme_end) = url.find("://") else {
-        return url.to_string();
-    };
-    let rest = &url[scheme_end + 3..];
-    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..authority_end];
-    match (authority.rfind('@'), authority.find(':')) {
-        (Some(at), Some(colon)) if colon < at => format!(
-            "{}{}:***{}",
-            &url[..scheme_end + 3],
-            &authority[..colon],
-            &url[scheme_end + 3 + at..]
-        ),
-        _ => url.to_string(),
-    }
 }
 
 /// The prompts, for what the flags left open.
