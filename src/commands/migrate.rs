@@ -14,12 +14,16 @@ use crate::plan::{Blocker, Plan};
 pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
     let yes = args.yes.given();
     let loaded = global.load(true)?;
+    let track = |outcome: &str| {
+        crate::telemetry::send(crate::telemetry::CLI_MIGRATE, outcome, &loaded.config)
+    };
     super::runtime()?.block_on(async {
         let timeout = Duration::from_secs(args.connect.connect_timeout);
         let mut live = match live::connect_and_plan(&loaded, "migrate", timeout).await {
             Ok(l) => l,
             Err(LiveError::Guidance(msg)) => {
                 println!("{msg}");
+                track("unsupported_adapter");
                 return Ok(Exit::Ok);
             }
             Err(LiveError::Failed(msg)) => bail!(msg),
@@ -28,6 +32,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         print_notes(plan);
         if plan.is_empty() {
             println!("No migrations needed.");
+            track("no_changes");
             return Ok(Exit::Ok);
         }
         print_summary(plan);
@@ -45,6 +50,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         if args.dry_run {
             println!("{}", plan.sql(&live.schema));
             eprintln!("Dry run: nothing was changed.");
+            track("dry_run");
             return Ok(Exit::Ok);
         }
         if !yes {
@@ -52,6 +58,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
                 Some(true) => {}
                 Some(false) => {
                     println!("Migration cancelled.");
+                    track("aborted");
                     return Ok(Exit::Ok);
                 }
                 None => bail!("no terminal to confirm on: pass --yes to apply without a prompt"),
@@ -64,20 +71,33 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         }
         let outcome = apply_locked(&mut live, &loaded.config.database.history_table).await;
         live.db.unlock().await;
-        outcome
+        // After the lock is released: sending never holds it.
+        match &outcome {
+            Ok(Applied::Yes) => track("migrated"),
+            Ok(Applied::AlreadyDone) => track("no_changes"),
+            Err(_) => track("failed"),
+        }
+        outcome.map(|_| Exit::Ok)
     })
 }
 
 /// Under the lock: plan again (another deploy may have migrated meanwhile), refuse
 /// blockers, apply, record.
-async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Exit> {
+/// Whether the plan was applied by this process.
+enum Applied {
+    Yes,
+    /// Another process applied it while this one waited for the lock.
+    AlreadyDone,
+}
+
+async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Applied> {
     let plan = match live::replan(&mut live.db, &live.schema).await {
         Ok(p) => p,
         Err(e) => bail!(e.0),
     };
     if plan.is_empty() {
         println!("No migrations needed (another rustauth migrate has just applied the plan).");
-        return Ok(Exit::Ok);
+        return Ok(Applied::AlreadyDone);
     }
     if !plan.blockers.is_empty() {
         print_blockers(&plan.blockers);
@@ -105,7 +125,7 @@ async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Exit
                 statements.len(),
                 live.target.describe()
             );
-            Ok(Exit::Ok)
+            Ok(Applied::Yes)
         }
         Err(e) if e.rolled_back => bail!(
             "migration failed at statement {} of {} on {}: {}; everything was rolled back, nothing was changed",
