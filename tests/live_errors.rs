@@ -129,9 +129,11 @@ fn closed_port() {
 #[test]
 fn missing_database() {
     for engine in [Engine::Postgres, Engine::Mysql] {
-        let Some(server) = server_url(engine) else {
+        // A scratch database proves the server is there (or skips when the variable is unset).
+        let Some(scratch) = ScratchDb::new(engine) else {
             continue;
         };
+        let server = scratch.server_url().to_string();
         let name = format!("rustauth_t_missing_{:08x}", rand::random::<u32>());
         // A password is accepted by trust auth (PostgreSQL) and by nothing on MariaDB, so
         // only the PostgreSQL variant carries one.

@@ -21,16 +21,6 @@ use std::time::Duration;
 
 use common::*;
 
-fn before_state(engine: Engine) -> Option<(ScratchDb, Case)> {
-    let db = ScratchDb::new(engine)?;
-    let case = parity_cases(engine.dialect(), true)
-        .into_iter()
-        .find(|c| c.name.starts_with("incr-core-then-two-factor-"))
-        .expect("incr-core-then-two-factor case");
-    db.exec_script(&case.before_sql().unwrap());
-    Some((db, case))
-}
-
 /// A rerun applies what is left, records it, and leaves nothing pending.
 fn rerun_completes(db: &ScratchDb, case: &Case) {
     let rerun = run_config(
@@ -62,37 +52,29 @@ fn kill(child: std::process::Child) -> Run {
 
 #[test]
 fn killed_while_waiting_postgres() {
-    let Some((db, case)) = before_state(Engine::Postgres) else {
+    let Some((db, case)) = core_before_state(Engine::Postgres) else {
         return;
     };
     let before = db.catalog();
-    let mut holder = db.conn();
-    holder.exec("begin");
-    holder.exec("lock table \"user\" in access exclusive mode");
-
+    let hold = UserTableHold::take(&db);
     let child = spawn_config(&case.config(), &db.url, &["migrate", "--yes"]);
-    let mut watcher = db.conn();
-    let activity = |w: &mut Conn, extra: &str| {
-        w.int(&format!(
-            "select count(*) from pg_stat_activity where datname = '{}' and application_name = 'rustauth'{extra}",
-            db.name
-        ))
-    };
-    let waiting = wait_until(Duration::from_secs(30), || {
-        activity(&mut watcher, " and wait_event_type = 'Lock'") >= 1
-    });
+    let waiting = wait_for_held_migrate(&db);
     let run = kill(child);
     assert!(
         waiting,
         "migrate never waited for the table lock\n{}",
         run.both()
     );
+    hold.release();
 
-    holder.exec("rollback");
-    holder.close();
     // The killed process's sessions end once the server notices the closed sockets.
+    let mut watcher = db.conn();
+    let q = format!(
+        "select count(*) from pg_stat_activity where datname = '{}' and application_name = 'rustauth'",
+        db.name
+    );
     assert!(
-        wait_until(Duration::from_secs(30), || activity(&mut watcher, "") == 0),
+        wait_until(Duration::from_secs(30), || watcher.int(&q) == 0),
         "the killed migrate's sessions are still there"
     );
     watcher.close();
@@ -108,7 +90,7 @@ fn killed_while_waiting_postgres() {
 
 #[test]
 fn killed_while_waiting_for_the_write_lock_sqlite() {
-    let Some((db, case)) = before_state(Engine::Sqlite) else {
+    let Some((db, case)) = core_before_state(Engine::Sqlite) else {
         return;
     };
     let before = db.catalog();
@@ -139,22 +121,15 @@ fn killed_while_waiting_for_the_write_lock_sqlite() {
 
 #[test]
 fn killed_while_waiting_to_commit_sqlite() {
-    let Some((db, case)) = before_state(Engine::Sqlite) else {
+    let Some((db, case)) = core_before_state(Engine::Sqlite) else {
         return;
     };
     let before = db.catalog();
-    let journal = format!("{}-journal", db.name);
-    let mut holder = db.conn();
-    holder.exec("begin");
-    assert_eq!(holder.count("user"), 0); // holds a shared lock until rollback
-
+    let hold = UserTableHold::take(&db);
     let mut child = spawn_config(&case.config(), &db.url, &["migrate", "--yes"]);
     // Its statements run inside its transaction (the rollback journal appears); the
     // commit then waits for the shared lock to go.
-    let in_tx = wait_until(Duration::from_secs(30), || {
-        std::path::Path::new(&journal).exists()
-    });
-    std::thread::sleep(Duration::from_millis(300));
+    let in_tx = wait_for_held_migrate(&db);
     let still_running = child.try_wait().unwrap().is_none();
     let run = kill(child);
     assert!(
@@ -163,12 +138,10 @@ fn killed_while_waiting_to_commit_sqlite() {
         run.both()
     );
     assert!(
-        std::path::Path::new(&journal).exists(),
+        std::path::Path::new(&format!("{}-journal", db.name)).exists(),
         "the killed migrate left no rollback journal: it was not inside its transaction"
     );
-
-    holder.exec("rollback");
-    holder.close();
+    hold.release();
     let diff = catalog_diff(&before, &db.catalog());
     assert!(
         diff.is_empty(),
@@ -180,30 +153,153 @@ fn killed_while_waiting_to_commit_sqlite() {
 
 #[test]
 fn killed_while_waiting_mysql() {
-    let Some((db, case)) = before_state(Engine::Mysql) else {
+    let Some((db, case)) = core_before_state(Engine::Mysql) else {
         return;
     };
-    let mut holder = db.conn();
-    holder.exec("start transaction");
-    assert_eq!(holder.count("user"), 0); // holds a metadata lock on `user` until rollback
-
+    let hold = UserTableHold::take(&db);
     let child = spawn_config(&case.config(), &db.url, &["migrate", "--yes"]);
-    let mut watcher = db.conn();
-    let waiting_query = format!(
-        "select count(*) from information_schema.processlist where db = '{}' and state like '%metadata lock%'",
-        db.name
-    );
-    let waiting = wait_until(Duration::from_secs(30), || watcher.int(&waiting_query) >= 1);
+    let waiting = wait_for_held_migrate(&db);
     let run = kill(child);
     assert!(
         waiting,
         "migrate never waited for the metadata lock\n{}",
         run.both()
     );
-    holder.exec("rollback");
-    holder.close();
-    watcher.close();
+    hold.release();
     // The orphaned `alter table` runs once the lock goes (DDL commits implicitly): the
     // rerun finds `user.twoFactorEnabled` there or not, and applies the rest.
     rerun_completes(&db, &case);
+}
+
+/// A statement that fails in the middle of the plan (an index name already taken by a
+/// decoy table: index names are per schema on PostgreSQL and per database on SQLite):
+/// the transaction is rolled back, nothing changes, one line says where it failed.
+fn failed_statement_rolls_back(engine: Engine) {
+    let Some(db) = ScratchDb::new(engine) else {
+        return;
+    };
+    db.exec("create table decoy (x integer)");
+    db.exec("create index \"session_userId_idx\" on decoy (x)");
+    let before = db.catalog();
+    let c = parity_cases(engine.dialect(), false)
+        .into_iter()
+        .find(|c| c.name == format!("core-{}", engine.dialect()))
+        .unwrap();
+    let run = run_config(&c.config(), &db.url, &["migrate", "--yes"]);
+    run.assert_one_line_error(&format!("{engine:?} failing statement"));
+    assert!(
+        run.stderr.contains("at statement 5 of 7") && run.stderr.contains("rolled back"),
+        "{engine:?}\n{}",
+        run.both()
+    );
+    let diff = catalog_diff(&before, &db.catalog());
+    assert!(
+        diff.is_empty(),
+        "{engine:?}: changed:\n  {}",
+        diff.join("\n  ")
+    );
+}
+
+#[test]
+fn failed_statement_rolls_back_postgres() {
+    failed_statement_rolls_back(Engine::Postgres);
+}
+
+#[test]
+fn failed_statement_rolls_back_sqlite() {
+    failed_statement_rolls_back(Engine::Sqlite);
+}
+
+/// A MariaDB user that may create tables but not indexes.
+struct LimitedUser {
+    server: String,
+    name: String,
+}
+
+impl Drop for LimitedUser {
+    fn drop(&mut self) {
+        if let Ok(mut c) = Conn::open(Engine::Mysql, &self.server) {
+            let _ = c.try_exec(&format!("drop user if exists '{}'@'%'", self.name));
+            c.close();
+        }
+    }
+}
+
+/// MariaDB commits each DDL statement: a failure in the middle leaves the statements
+/// before it applied. The one-line error says how many, nothing is recorded in the
+/// history table, and a rerun (with the privilege) applies the rest.
+#[test]
+fn failed_statement_mysql_reports_what_was_applied() {
+    let Some(db) = ScratchDb::new(Engine::Mysql) else {
+        return;
+    };
+    let user = LimitedUser {
+        server: db.server_url().to_string(),
+        name: format!("rustauth_u_{:08x}", rand::random::<u32>()),
+    };
+    let pw = "Zq7xLimitedUserPw2";
+    let mut admin = Conn::open(Engine::Mysql, &user.server).unwrap();
+    admin.exec(&format!(
+        "create user '{}'@'%' identified by '{pw}'",
+        user.name
+    ));
+    // No INDEX (nor ALTER) privilege: `create index` fails after the tables.
+    admin.exec(&format!(
+        "grant select, insert, create, references on `{}`.* to '{}'@'%'",
+        db.name, user.name
+    ));
+    admin.close();
+    let limited = with_userinfo(&db.url, &format!("{}:{pw}", user.name));
+    let c = parity_cases("mysql", false)
+        .into_iter()
+        .find(|c| c.name == "core-mysql")
+        .unwrap();
+
+    let run = run_config(&c.config(), &limited, &["migrate", "--yes"]);
+    run.assert_one_line_error("limited user");
+    assert!(
+        run.stderr
+            .contains("4 of 7 statement(s) applied before the error")
+            && run.stderr.contains("run migrate again"),
+        "{}",
+        run.both()
+    );
+    assert!(!run.stderr.contains(pw) && !run.stdout.contains(pw));
+    assert_eq!(
+        db.catalog().names(),
+        ["account", "session", "user", "verification"],
+        "the four tables before the failing index"
+    );
+    assert_eq!(db.history_rows(), 0, "nothing recorded for a failed plan");
+
+    // The rerun (with the privilege) exits 0. Like upstream, the plan only indexes new
+    // tables and columns: the indexes of tables that now exist are not planned again. The
+    // foreign-key columns have MariaDB's own indexes; `verification.identifier` stays
+    // without one, which the rerun (and `db status`) must at least report as drift.
+    let rerun = run_config(&c.config(), &db.url, &["migrate", "--yes"]);
+    assert_eq!(rerun.code, 0, "{}", rerun.both());
+    let expected = expected_catalog(&c.expected_sql(), Engine::Mysql);
+    let actual = db
+        .catalog()
+        .without(&[HISTORY])
+        .normalized_against(&expected, Engine::Mysql);
+    let diff = catalog_diff(&expected, &actual);
+    if !diff.is_empty() {
+        assert!(
+            rerun.stderr.contains(
+                "verification.identifier should be indexed (verification_identifier_idx)"
+            ),
+            "the missing index is neither created nor reported:\n  {}\n{}",
+            diff.join("\n  "),
+            rerun.both()
+        );
+        let status = run_config(&c.config(), &db.url, &["db", "status"]);
+        assert!(
+            status
+                .stdout
+                .contains("Drift: Column verification.identifier should be indexed"),
+            "{}",
+            status.both()
+        );
+    }
 }

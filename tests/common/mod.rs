@@ -6,7 +6,8 @@
 //!   folder, or `rustauth_t_<random>` on the PostgreSQL / MariaDB server of
 //!   `RUSTAUTH_TEST_POSTGRES_URL` / `RUSTAUTH_TEST_MYSQL_URL`, dropped at the end. Without
 //!   the variable the test prints `skipping: … not set` and passes, unless
-//!   `RUSTAUTH_TEST_REQUIRE_SERVERS=1`, which turns the skip into a failure.
+//!   `RUSTAUTH_TEST_REQUIRE_SERVERS=1`, which turns the skip into a failure; a variable
+//!   that names an unreachable server fails the test.
 //! * [`Catalog`]: what a database holds (tables, columns with type / nullability /
 //!   default, primary key, indexes, foreign keys), read with plain catalog queries that
 //!   share no code with rustauth, and [`expected_catalog`], the same thing computed from
@@ -531,16 +532,13 @@ impl ScratchDb {
             rand::random::<u32>(),
             std::process::id() & 0xffff
         );
-        let mut admin = match Conn::open(engine, &server) {
-            Ok(c) => c,
-            Err(e) => {
-                return skip(format!(
-                    "cannot connect to {} ({e})",
-                    engine.env_var().unwrap()
-                ))
-                .map(|_| unreachable!());
-            }
-        };
+        // A variable that is set but names a server that cannot be reached fails.
+        let mut admin = Conn::open(engine, &server).unwrap_or_else(|e| {
+            panic!(
+                "{} is set, but its server cannot be reached: {e}",
+                engine.env_var().unwrap()
+            )
+        });
         admin.exec(&format!("create database {}", engine.ident(&name)));
         admin.close();
         let url = with_database(&server, &name);
@@ -1384,4 +1382,90 @@ pub fn write_config(dir: &Path, body: &str) -> PathBuf {
     let p = dir.join("rustauth.toml");
     std::fs::write(&p, body).expect("write rustauth.toml");
     p
+}
+
+// ---------------------------------------------------------------------------------------
+// Making a migrate wait
+// ---------------------------------------------------------------------------------------
+
+/// Another session's hold on the `user` table that makes a `migrate` altering it wait
+/// inside its work: PostgreSQL `lock table "user" in access exclusive mode` (the
+/// `alter table` waits inside migrate's transaction); MariaDB an open transaction that
+/// has read `user` (the `alter table` waits for the metadata lock); SQLite an open read
+/// transaction (migrate runs its statements, then waits at commit for the exclusive
+/// lock).
+pub struct UserTableHold {
+    conn: Conn,
+}
+
+impl UserTableHold {
+    pub fn take(db: &ScratchDb) -> UserTableHold {
+        let mut conn = db.conn();
+        match db.engine {
+            Engine::Postgres => {
+                conn.exec("begin");
+                conn.exec("lock table \"user\" in access exclusive mode");
+            }
+            Engine::Mysql => {
+                conn.exec("start transaction");
+                conn.count("user");
+            }
+            Engine::Sqlite => {
+                conn.exec("begin");
+                conn.count("user");
+            }
+        }
+        UserTableHold { conn }
+    }
+
+    pub fn release(mut self) {
+        self.conn.exec("rollback");
+        self.conn.close();
+    }
+}
+
+/// Waits (up to 30 s) until a migrate on `db` is held up by a [`UserTableHold`]: seen in
+/// `pg_stat_activity` / the processlist, or, on SQLite, by its rollback journal.
+pub fn wait_for_held_migrate(db: &ScratchDb) -> bool {
+    let timeout = Duration::from_secs(30);
+    match db.engine {
+        Engine::Sqlite => {
+            let journal = format!("{}-journal", db.name);
+            let seen = wait_until(timeout, || Path::new(&journal).exists());
+            std::thread::sleep(Duration::from_millis(300)); // into its commit
+            seen
+        }
+        Engine::Postgres => {
+            let mut w = db.conn();
+            let q = format!(
+                "select count(*) from pg_stat_activity where datname = '{}' and application_name = 'rustauth' and wait_event_type = 'Lock'",
+                db.name
+            );
+            let seen = wait_until(timeout, || w.int(&q) >= 1);
+            w.close();
+            seen
+        }
+        Engine::Mysql => {
+            let mut w = db.conn();
+            let q = format!(
+                "select count(*) from information_schema.processlist where db = '{}' and state like '%metadata lock%'",
+                db.name
+            );
+            let seen = wait_until(timeout, || w.int(&q) >= 1);
+            w.close();
+            seen
+        }
+    }
+}
+
+/// The database `incr-core-then-two-factor-<dialect>/before.sql` builds (the core
+/// tables), and that case: its plan alters `user` and creates `twoFactor`.
+pub fn core_before_state(engine: Engine) -> Option<(ScratchDb, Case)> {
+    let db = ScratchDb::new(engine)?;
+    let case = parity_cases(engine.dialect(), true)
+        .into_iter()
+        .find(|c| c.name.starts_with("incr-core-then-two-factor-"))
+        .expect("incr-core-then-two-factor case");
+    db.exec_script(&case.before_sql().unwrap());
+    Some((db, case))
 }
