@@ -60,8 +60,11 @@ pub enum SchemaCommand {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DialectArg {
     Sqlite,
+    #[value(alias = "postgresql", alias = "pg")]
     Postgres,
+    #[value(alias = "mariadb")]
     Mysql,
+    #[value(alias = "sqlserver")]
     Mssql,
 }
 
@@ -191,7 +194,12 @@ pub struct SecretArgs {
           conflicts_with = "checking")]
     pub bytes: usize,
     /// The encoding of a generated secret.
-    #[arg(long, value_enum, default_value = "base64url", conflicts_with = "checking")]
+    #[arg(
+        long,
+        value_enum,
+        default_value = "base64url",
+        conflicts_with = "checking"
+    )]
     pub format: SecretFormat,
     /// Print the value alone (no `NAME=`).
     #[arg(long, conflicts_with = "checking")]

@@ -46,7 +46,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let live_mode = args.dialect.is_none();
     let sql = match &args.dialect {
         Some(d) => {
-            let Some(dialect) = Provider::parse(d) else {
+            let Some(dialect) = Provider::parse_cli(d) else {
                 bail!(
                     "unknown dialect `{d}`; supported dialects: {}",
                     Provider::NAMES.join(", ")
@@ -93,7 +93,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
                     return Ok(Exit::Ok);
                 }
             }
-            dir.join(format!("{}_rustauth.sql", timestamp()))
+            dir.join(format!("{}_rustauth.sql", next_version(&dir)))
         }
     };
     if target.is_dir() {
@@ -112,9 +112,9 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
         ) {
             Some(true) => {}
             Some(false) => {
-                println!("Schema generation aborted.");
+                eprintln!("Schema generation aborted: nothing written.");
                 track("aborted");
-                return Ok(Exit::Ok);
+                return Ok(Exit::Error);
             }
             None => bail!(
                 "no terminal to confirm on: pass --yes to write {} without a prompt",
@@ -129,7 +129,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
         ) {
             Some(true) => {}
             Some(false) => {
-                eprintln!("Nothing written.");
+                eprintln!("Schema generation aborted: nothing written.");
                 track("aborted");
                 return Ok(Exit::Error);
             }
@@ -180,6 +180,31 @@ pub fn timestamp() -> String {
     let now = time::OffsetDateTime::now_utc();
     let fmt = time::macros::format_description!("[year][month][day][hour][minute][second]");
     now.format(&fmt).unwrap_or_else(|_| "00000000000000".into())
+}
+
+/// The version of a new file in `dir`: now (`YYYYMMDDHHMMSS`), or one past the highest
+/// version already there, so two plans written in one second never share a name and a
+/// new file always sorts after the others (as sqlx applies them).
+fn next_version(dir: &Path) -> String {
+    let now = timestamp();
+    let highest = std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let version = name.split('_').next()?.to_string();
+            (name.ends_with(".sql")
+                && !version.is_empty()
+                && version.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| version.parse::<u64>().ok())
+            .flatten()
+        })
+        .max();
+    match (now.parse::<u64>(), highest) {
+        (Ok(n), Some(h)) if h >= n => (h + 1).to_string(),
+        _ => now,
+    }
 }
 
 fn absolute(cwd: &Path, p: &Path) -> PathBuf {

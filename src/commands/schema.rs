@@ -63,11 +63,7 @@ pub fn to_json(schema: &Schema, dialect: Provider) -> Value {
                     } else {
                         Value::Null
                     },
-                    "default": if c.default_now && c.ty == schema::field::FieldType::Date && dialect != Provider::Sqlite {
-                        json!("CURRENT_TIMESTAMP")
-                    } else {
-                        Value::Null
-                    },
+                    "default": sql::column_default(c, dialect),
                     "references": c.references.as_ref().map(|r| json!({
                         "table": r.table,
                         "column": r.column,

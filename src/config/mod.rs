@@ -56,6 +56,17 @@ impl Provider {
         })
     }
 
+    /// Like [`Provider::parse`], also taking the spellings people bring from elsewhere on
+    /// the command line: postgresql, pg, mariadb, sqlserver.
+    pub fn parse_cli(s: &str) -> Option<Provider> {
+        Provider::parse(s).or(match s {
+            "postgresql" | "pg" => Some(Provider::Postgres),
+            "mariadb" => Some(Provider::Mysql),
+            "sqlserver" => Some(Provider::Mssql),
+            _ => None,
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Provider::Sqlite => "sqlite",

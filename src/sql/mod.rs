@@ -113,6 +113,19 @@ fn id_column(dialect: Dialect, id: IdStrategy) -> String {
     format!("{name} {ty} {modifiers}")
 }
 
+/// The SQL default of a column: only a date field whose default is a function (`now`)
+/// gets one, and not on SQLite (upstream's rule).
+pub fn column_default(c: &Column, dialect: Dialect) -> Option<&'static str> {
+    if !c.default_now || c.ty != crate::schema::field::FieldType::Date {
+        return None;
+    }
+    match dialect {
+        Provider::Mysql => Some("CURRENT_TIMESTAMP(3)"),
+        Provider::Postgres | Provider::Mssql => Some("CURRENT_TIMESTAMP"),
+        Provider::Sqlite => None,
+    }
+}
+
 /// A column definition in Kysely's modifier order: type, default, not null, unique,
 /// references.
 fn column_def(c: &Column, dialect: Dialect, id: IdStrategy, inline_unique: bool) -> String {
@@ -121,12 +134,9 @@ fn column_def(c: &Column, dialect: Dialect, id: IdStrategy, inline_unique: bool)
         quote(dialect, &c.name),
         column_type(c, dialect, id)
     );
-    if c.default_now && c.ty == crate::schema::field::FieldType::Date {
-        match dialect {
-            Provider::Mysql => s.push_str(" default CURRENT_TIMESTAMP(3)"),
-            Provider::Postgres | Provider::Mssql => s.push_str(" default CURRENT_TIMESTAMP"),
-            Provider::Sqlite => {}
-        }
+    if let Some(d) = column_default(c, dialect) {
+        s.push_str(" default ");
+        s.push_str(d);
     }
     if c.required {
         s.push_str(" not null");
