@@ -142,6 +142,22 @@ fn unknown_nested_key_names_the_dotted_key() {
         ],
     );
     rejects(
+        "[models.user]\nmodel_name = \"users\"\nfields = { emial = \"email_address\" }\n",
+        &[
+            "unknown field `models.user.fields.emial`",
+            "line 3",
+            "did you mean `email`?",
+        ],
+    );
+    rejects(
+        "[models.twoFactor.fields]\nsecrett = \"s\"\n",
+        &[
+            "unknown field `models.twoFactor.fields.secrett`",
+            "line 2",
+            "did you mean `secret`?",
+        ],
+    );
+    rejects(
         "[models.usr]\nmodel_name = \"x\"\n",
         &[
             "unknown model `models.usr`",

@@ -321,7 +321,8 @@ impl Parser<'_> {
                 }
                 let prefix = format!("models.{key}");
                 let m = self.table(t, key, "models")?.expect("key exists");
-                c.models.insert(key.to_string(), self.model(m, &prefix)?);
+                c.models
+                    .insert(key.to_string(), self.model(m, &prefix, key)?);
             }
         }
         Ok(c)
@@ -423,7 +424,7 @@ impl Parser<'_> {
         Ok(out)
     }
 
-    fn model(&self, t: &dyn TableLike, prefix: &str) -> R<ModelConfig> {
+    fn model(&self, t: &dyn TableLike, prefix: &str, key: &str) -> R<ModelConfig> {
         self.check_keys(t, prefix, MODEL_KEYS)?;
         let mut m = ModelConfig {
             model_name: self.string(t, "model_name", prefix)?,
@@ -444,6 +445,20 @@ impl Parser<'_> {
                 let key_span = af.key(name).and_then(|k| k.span());
                 m.additional_fields
                     .insert(name.to_string(), self.additional_field(ft, &fp, key_span)?);
+            }
+        }
+        if let Some(ft) = self.table(t, "fields", prefix)? {
+            let mut known = crate::schema::known_field_keys(key);
+            known.extend(m.additional_fields.keys().cloned());
+            let known: Vec<&str> = known.iter().map(String::as_str).collect();
+            for (fk, _) in ft.iter() {
+                if !known.contains(&fk) {
+                    return Err(self.error(format!(
+                        "unknown field `{prefix}.fields.{fk}`{}: model `{key}` has no field `{fk}`{}",
+                        self.key_at(ft.key(fk).expect("key exists")),
+                        hint(fk, &known)
+                    )));
+                }
             }
         }
         Ok(m)

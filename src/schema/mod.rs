@@ -124,6 +124,35 @@ pub fn known_model_keys() -> Vec<String> {
     keys
 }
 
+/// Every field key a model has in any configuration (core fields, and those of every
+/// plugin with all of its options on), for checking `[models.<key>.fields]`.
+pub fn known_field_keys(model: &str) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    let core = [
+        core::user(),
+        core::session(),
+        core::account(),
+        core::verification(),
+        core::rate_limit(),
+    ];
+    let mut defs: Vec<TableDef> = core.into_iter().filter(|t| t.key == model).collect();
+    for spec in plugins::REGISTRY {
+        let mut opts = plugins::PluginOptions::default();
+        for o in spec.options {
+            opts.flags.insert(o.key.to_string(), true);
+        }
+        defs.extend((spec.tables)(&opts).into_iter().filter(|t| t.key == model));
+    }
+    for d in defs {
+        for f in d.fields {
+            if !keys.contains(&f.key) {
+                keys.push(f.key);
+            }
+        }
+    }
+    keys
+}
+
 /// Upstream `getAuthTables`: core tables with plugin and additional fields, then plugin
 /// tables in order of first appearance, then rateLimit.
 fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
