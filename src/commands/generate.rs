@@ -83,15 +83,15 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
                 Some(d) => absolute(&loaded.cwd, d),
                 None => base.join(&loaded.config.database.migrations_dir),
             };
-            if !args.force {
-                if let Some(existing) = file_with_header(&dir, &header) {
-                    println!(
-                        "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
-                        existing.display()
-                    );
-                    track("no_changes");
-                    return Ok(Exit::Ok);
-                }
+            if !args.force
+                && let Some(existing) = file_with_header(&dir, &header)
+            {
+                println!(
+                    "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
+                    existing.display()
+                );
+                track("no_changes");
+                return Ok(Exit::Ok);
             }
             dir.join(format!("{}_rustauth.sql", next_version(&dir)))
         }
@@ -221,14 +221,14 @@ fn file_with_header(dir: &Path, header: &str) -> Option<PathBuf> {
     let entries = std::fs::read_dir(dir).ok()?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.extension().is_some_and(|e| e == "sql") {
-            if let Ok(f) = std::fs::File::open(&path) {
-                let mut first = String::new();
-                if std::io::BufReader::new(f).read_line(&mut first).is_ok()
-                    && first.trim_end() == header
-                {
-                    return Some(path);
-                }
+        if path.extension().is_some_and(|e| e == "sql")
+            && let Ok(f) = std::fs::File::open(&path)
+        {
+            let mut first = String::new();
+            if std::io::BufReader::new(f).read_line(&mut first).is_ok()
+                && first.trim_end() == header
+            {
+                return Some(path);
             }
         }
     }

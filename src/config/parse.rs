@@ -355,13 +355,13 @@ impl Parser<'_> {
             };
             let allowed: Vec<&str> = spec.options.iter().map(|o| o.key).collect();
             let prefix = format!("plugins.{k}");
-            if allowed.is_empty() {
-                if let Some((ok, _)) = opts.iter().next() {
-                    return Err(self.error(format!(
+            if allowed.is_empty()
+                && let Some((ok, _)) = opts.iter().next()
+            {
+                return Err(self.error(format!(
                         "unknown key `{prefix}.{ok}`{}: plugin `{k}` has no options that change the schema",
                         self.key_at(opts.key(ok).expect("key exists"))
                     )));
-                }
             }
             self.check_keys(opts, &prefix, &allowed)?;
             let mut po = PluginOptions::default();

@@ -45,13 +45,13 @@ impl Target {
             },
         };
         let target = Target::parse(&url, base).map_err(|e| DbError(format!("{source}: {e}")))?;
-        if let Some(p) = config.database.provider {
-            if p != target.provider {
-                return Err(DbError(format!(
-                    "database.provider is {p} but {source} is a {} URL; make them agree",
-                    target.provider
-                )));
-            }
+        if let Some(p) = config.database.provider
+            && p != target.provider
+        {
+            return Err(DbError(format!(
+                "database.provider is {p} but {source} is a {} URL; make them agree",
+                target.provider
+            )));
         }
         Ok(Target {
             schema: config.database.schema.clone(),
@@ -129,10 +129,10 @@ impl Target {
                 None => (hostport.to_string(), None),
             }
         };
-        if let Some(p) = &port {
-            if p.parse::<u16>().is_err() {
-                return Err("unparseable database URL: the port is not a number".into());
-            }
+        if let Some(p) = &port
+            && p.parse::<u16>().is_err()
+        {
+            return Err("unparseable database URL: the port is not a number".into());
         }
         let url = if scheme.eq_ignore_ascii_case("mariadb") {
             format!("mysql:{rest_all}", rest_all = &url[scheme.len() + 1..])
@@ -192,12 +192,13 @@ fn percent_decode(s: &str) -> String {
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
         }
         out.push(bytes[i]);
         i += 1;
