@@ -8,7 +8,8 @@
 #      tables, and on one that also holds 3,000 unrelated tables. Targets: median
 #      <= 30 ms, and (3,000 tables) / (auth tables only) <= 1.2.
 #
-# Medians of RUNS runs (setup outside the timed part), timed with a `date +%s%N` loop.
+# Medians of RUNS runs (setup outside the timed part; in (b) the two databases
+# alternate), timed with a `date +%s%N` loop.
 # Needs psql and python3; builds the release binary (cargo build --release) first.
 #
 #   scripts/bench-migrate.sh [RUNS]                   (default: 11)
@@ -114,19 +115,24 @@ rustauth_on "$u_url" migrate --yes >/dev/null
 rustauth_on "$u_url" migrate --yes | grep -q "No migrations needed." ||
   { echo "bench-migrate: the second migrate was not a no-op" >&2; exit 1; }
 
-bench_noop() { # label url args...
-  local f="$scratch/$1"; : >"$f"
-  for ((i = 0; i < 3; i++)); do rustauth_on "$2" "${@:3}" >/dev/null; done # warm-up
-  for ((i = 0; i < runs; i++)); do
-    t0=$(now); rustauth_on "$2" "${@:3}" >/dev/null; t1=$(now)
-    echo $((t1 - t0)) >>"$f"
+# The two databases alternate run by run, so that a change in the machine's load hits
+# both medians alike.
+bench_noop() { # label args...
+  local fe="$scratch/$1-e" fu="$scratch/$1-u"; : >"$fe"; : >"$fu"
+  for ((i = 0; i < 3; i++)); do # warm-up
+    rustauth_on "$e_url" "${@:2}" >/dev/null; rustauth_on "$u_url" "${@:2}" >/dev/null
   done
-  median_ms "$f"
+  for ((i = 0; i < runs; i++)); do
+    t0=$(now); rustauth_on "$e_url" "${@:2}" >/dev/null; t1=$(now)
+    echo $((t1 - t0)) >>"$fe"
+    t0=$(now); rustauth_on "$u_url" "${@:2}" >/dev/null; t1=$(now)
+    echo $((t1 - t0)) >>"$fu"
+  done
+  echo "$(median_ms "$fe") $(median_ms "$fu")"
 }
 for cmd in migrate status; do
   if [ $cmd = migrate ]; then args=(migrate --yes); else args=(db status); fi
-  x=$(bench_noop "$cmd-e" "$e_url" "${args[@]}")
-  y=$(bench_noop "$cmd-u" "$u_url" "${args[@]}")
+  read -r x y < <(bench_noop "$cmd" "${args[@]}")
   r=$(ratio "$y" "$x")
   echo "(b) no-op ${args[*]}: ${x} ms (auth tables only), ${y} ms (+3,000 tables); ratio ${r}" \
     "(target <= 30 ms: $(verdict "$y" 30); ratio <= 1.2: $(verdict "$r" 1.2))"
