@@ -26,7 +26,7 @@ impl DbError {
         DbError(format!(
             "{doing} {}: {}",
             target.describe(),
-            target.scrub(&crate::one_line(&e.to_string()))
+            target.driver_message(&e)
         ))
     }
 }
@@ -74,7 +74,7 @@ impl Db {
     pub async fn connect(target: &Target, timeout: Duration) -> Result<Db> {
         let fut = async {
             Ok(match target.provider {
-                Provider::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target).await?),
+                Provider::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target, timeout).await?),
                 Provider::Postgres => Db::Postgres(postgres::Postgres::connect(target).await?),
                 Provider::Mysql => Db::Mysql(mysql::Mysql::connect(target).await?),
                 Provider::Mssql => {

@@ -28,7 +28,7 @@ impl Mysql {
         let opts = MySqlConnectOptions::from_str(target.url()).map_err(|e| {
             DbError(format!(
                 "unparseable database URL: {}",
-                target.scrub(&crate::one_line(&e.to_string()))
+                target.driver_message(&e)
             ))
         })?;
         let mut conn = opts
@@ -221,7 +221,7 @@ impl Mysql {
                     applied: i,
                     total,
                     rolled_back: false,
-                    message: self.target.scrub(&crate::one_line(&e.to_string())),
+                    message: self.target.driver_message(&e),
                 });
             }
         }
@@ -256,7 +256,7 @@ impl Mysql {
                     message: format!(
                         "the plan was applied, but recording it in {} failed: {}",
                         h.table,
-                        self.target.scrub(&crate::one_line(&e.to_string()))
+                        self.target.driver_message(&e)
                     ),
                 });
             }

@@ -18,6 +18,8 @@ pub struct Postgres {
     /// The dedicated connection that holds the advisory lock.
     lock_conn: Option<PgConnection>,
     pub schema: String,
+    /// Whether the schema exists (tables cannot be created in one that does not).
+    schema_exists: bool,
     database: String,
 }
 
@@ -31,7 +33,7 @@ impl Postgres {
             .map_err(|e| {
                 DbError(format!(
                     "unparseable database URL: {}",
-                    target.scrub(&crate::one_line(&e.to_string()))
+                    target.driver_message(&e)
                 ))
             })?
             .application_name("rustauth");
@@ -43,20 +45,23 @@ impl Postgres {
     pub async fn connect(target: &Target) -> Result<Postgres> {
         let mut conn = Self::open(target).await?;
         let row = conn
-            .fetch_one("select current_database()::text, current_setting('search_path')")
+            .fetch_one("select current_database()::text, current_setting('search_path'), (select array_agg(nspname::text) from pg_catalog.pg_namespace)")
             .await
             .map_err(|e| DbError::sqlx(target, "cannot query", e))?;
         let database: String = row.get(0);
         let search_path: String = row.get(1);
+        let schemas: Vec<String> = row.get(2);
         let schema = match &target.schema {
             Some(s) => s.clone(),
             None => first_schema(&search_path),
         };
+        let schema_exists = schemas.contains(&schema);
         Ok(Postgres {
             target: target.clone(),
             conn,
             lock_conn: None,
             schema,
+            schema_exists,
             database,
         })
     }
@@ -218,8 +223,19 @@ impl Postgres {
             applied,
             total,
             rolled_back: true,
-            message: target.scrub(&crate::one_line(&e.to_string())),
+            message: target.driver_message(&e),
         };
+        if !self.schema_exists {
+            return Err(ApplyError {
+                applied: 0,
+                total,
+                rolled_back: true,
+                message: format!(
+                    "schema \"{schema}\" does not exist in database \"{}\"; create it (create schema \"{schema}\";) or fix database.schema / search_path",
+                    self.database
+                ),
+            });
+        }
         let start = Instant::now();
         let mut tx = self.conn.begin().await.map_err(|e| fail(0, e))?;
         tx.execute(format!("set local search_path to {}", ident(&schema)).as_str())

@@ -23,15 +23,18 @@ impl Sqlite {
         DbError::sqlx(&self.target, doing, e)
     }
 
-    pub async fn connect(target: &Target) -> Result<Sqlite> {
+    /// `busy`: how long a read waits for another writer to finish (the connect timeout;
+    /// the lock step sets its own).
+    pub async fn connect(target: &Target, busy: Duration) -> Result<Sqlite> {
         let opts = SqliteConnectOptions::from_str(target.url())
             .map_err(|e| {
                 DbError(format!(
                     "unparseable database URL: {}",
-                    crate::one_line(&e.to_string())
+                    target.driver_message(&e)
                 ))
             })?
             .create_if_missing(true)
+            .busy_timeout(busy)
             .foreign_keys(true);
         let conn = opts
             .connect()
@@ -180,7 +183,7 @@ impl Sqlite {
                     applied: 0,
                     total,
                     rolled_back: true,
-                    message: crate::one_line(&e.to_string()),
+                    message: self.target.driver_message(&e),
                 })?;
             self.in_tx = true;
         }
@@ -228,7 +231,7 @@ impl Sqlite {
                     applied,
                     total,
                     rolled_back: true,
-                    message: crate::one_line(&e.to_string()),
+                    message: self.target.driver_message(&e),
                 })
             }
         }

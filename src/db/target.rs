@@ -180,6 +180,19 @@ impl Target {
         }
     }
 
+    /// A driver's error as one line: repeated prefixes folded (`error with configuration:
+    /// error with configuration: …`), secrets scrubbed.
+    pub fn driver_message(&self, e: &dyn std::fmt::Display) -> String {
+        let text = crate::one_line(&e.to_string());
+        let mut parts: Vec<&str> = Vec::new();
+        for part in text.split(": ") {
+            if parts.last() != Some(&part) {
+                parts.push(part);
+            }
+        }
+        self.scrub(&parts.join(": "))
+    }
+
     /// Removes every known secret from a text (a driver's error message, say).
     pub fn scrub(&self, text: &str) -> String {
         let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
