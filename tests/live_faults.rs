@@ -287,7 +287,7 @@ fn failed_statement_mysql_reports_what_was_applied() {
     if !diff.is_empty() {
         assert!(
             rerun.stderr.contains(
-                "verification.identifier should be indexed (verification_identifier_idx)"
+                "verification.identifier should be indexed, but the database has no index on it; to add it: create index `verification_identifier_idx` on `verification` (`identifier`);"
             ),
             "the missing index is neither created nor reported:\n  {}\n{}",
             diff.join("\n  "),

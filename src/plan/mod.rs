@@ -120,17 +120,31 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Plan {
                             i.columns.len() == 1 && i.columns[0] == c.name && (i.unique || !unique)
                         })
                     };
+                    // The fix is named as SQL, but never planned: upstream ignores this drift.
+                    let missing_index = |unique: bool| {
+                        sql::render_one(
+                            &Ddl::CreateIndex {
+                                table: table.name.clone(),
+                                column: c.name.clone(),
+                                unique,
+                            },
+                            dialect,
+                            schema.id,
+                        )
+                    };
                     if c.unique && !single(true) {
                         drift.push(format!(
-                            "Column {}.{} should be unique, but the database has no unique constraint or index on it.",
-                            table.name, c.name
+                            "Column {}.{} should be unique, but the database has no unique constraint or index on it; to add one: {};",
+                            table.name,
+                            c.name,
+                            missing_index(true)
                         ));
                     } else if c.index && !single(false) {
                         drift.push(format!(
-                            "Column {}.{} should be indexed ({}), but the database has no index on it.",
+                            "Column {}.{} should be indexed, but the database has no index on it; to add it: {};",
                             table.name,
                             c.name,
-                            Ddl::index_name(&table.name, &c.name, c.unique)
+                            missing_index(c.unique)
                         ));
                     }
                 }
