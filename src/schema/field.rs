@@ -200,6 +200,9 @@ pub struct TableDef {
     pub key: String,
     pub model_name: Option<String>,
     pub fields: Vec<FieldDef>,
+    /// Only adds fields to another plugin's table (stripe's `organization.stripeCustomerId`):
+    /// the table's additional fields belong to the plugin that defines it in full.
+    pub extension: bool,
 }
 
 pub fn table(key: &str, fields: Vec<FieldDef>) -> TableDef {
@@ -207,5 +210,14 @@ pub fn table(key: &str, fields: Vec<FieldDef>) -> TableDef {
         key: key.to_string(),
         model_name: None,
         fields,
+        extension: false,
+    }
+}
+
+/// Fields that a plugin adds to a table another plugin defines (see [`TableDef::extension`]).
+pub fn extension(key: &str, fields: Vec<FieldDef>) -> TableDef {
+    TableDef {
+        extension: true,
+        ..table(key, fields)
     }
 }

@@ -160,13 +160,25 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
     let additional = |key: &str, fields: &mut IndexMap<String, FieldDef>| {
         if let Some(m) = model(key) {
             for (name, a) in &m.additional_fields {
-                merge_field(fields, additional_to_def(name, a));
+                let mut def = additional_to_def(name, a);
+                if key == "organizationRole" {
+                    // Upstream's organization plugin builds its update-role endpoint at
+                    // construction, which sets `required = false` on every
+                    // `schema.organizationRole.additionalFields` entry (in place, so the
+                    // schema sees it too): these columns are always nullable.
+                    def.required = false;
+                }
+                merge_field(fields, def);
             }
         }
     };
 
-    // Plugin schemas, merged by model key in plugin order.
+    // Plugin schemas, merged by model key in plugin order. A plugin table's additional
+    // fields are part of the definition of the plugin that defines it in full (upstream:
+    // organization's `schema.<model>.additionalFields`), so they follow that plugin's
+    // fields, before fields that later plugins add and after those of earlier ones.
     let mut plugin_tables: IndexMap<String, (IndexMap<String, FieldDef>, String)> = IndexMap::new();
+    let mut with_additional: Vec<String> = Vec::new();
     for id in &config.plugins.enabled {
         let Some(spec) = plugins::find(id) else {
             continue;
@@ -176,9 +188,9 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
             key,
             model_name,
             fields,
+            extension,
         } in (spec.tables)(&opts)
         {
-            let is_new = !plugin_tables.contains_key(&key);
             let entry = plugin_tables
                 .entry(key.clone())
                 .or_insert_with(|| (IndexMap::new(), key.clone()));
@@ -186,9 +198,19 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
                 merge_field(&mut entry.0, f);
             }
             entry.1 = model_name.unwrap_or_else(|| key.clone());
-            if is_new && !core::CORE_KEYS.contains(&key.as_str()) {
+            if !extension
+                && !core::CORE_KEYS.contains(&key.as_str())
+                && !with_additional.contains(&key)
+            {
                 additional(&key, &mut entry.0);
+                with_additional.push(key);
             }
+        }
+    }
+    // Tables only extended (no plugin defines them in full) take them last.
+    for (key, entry) in plugin_tables.iter_mut() {
+        if !core::CORE_KEYS.contains(&key.as_str()) && !with_additional.contains(key) {
+            additional(key, &mut entry.0);
         }
     }
 

@@ -4,7 +4,7 @@
 //! `organization` (with `organization.enabled`: only `stripeCustomerId`, merged into the
 //! organization plugin's table when that plugin is on).
 
-use crate::schema::field::{TableDef, boolean, date, number, string, table};
+use crate::schema::field::{TableDef, boolean, date, extension, number, string, table};
 use crate::schema::plugins::{OptionSpec, PluginOptions, PluginSpec};
 
 pub const SPEC: PluginSpec = PluginSpec {
@@ -53,7 +53,9 @@ fn tables(opts: &PluginOptions) -> Vec<TableDef> {
     }
     tables.push(table("user", vec![string("stripeCustomerId").optional()]));
     if opts.enabled("organization") {
-        tables.push(table(
+        // Merged into the organization plugin's table, whose additional fields (its
+        // `schema.organization.additionalFields`) follow its own fields, not this one.
+        tables.push(extension(
             "organization",
             vec![string("stripeCustomerId").optional()],
         ));
