@@ -229,3 +229,51 @@ fn every_fresh_case_has_a_test() {
     // The fixtures are a copy of the shared parity cases: at 1.6.9, 46 groups x 4 dialects.
     assert_eq!(listed.len(), 184);
 }
+
+/// `tests/fixtures/extra`: configurations the shared golden set does not cover (plugin
+/// renames, additional fields on plugin models, option combinations, plugin orders, id
+/// strategies with plugins, …), each with the SQL that Better Auth 1.6.9's
+/// `getMigrations` produced on an empty database (rules A–C applied). One test runs them
+/// all and names every case that differs.
+#[test]
+fn extra_upstream_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extra");
+    let mut names: Vec<String> = std::fs::read_dir(&root)
+        .expect("tests/fixtures/extra")
+        .flatten()
+        .filter(|e| e.path().join("rustauth.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 200, "only {} extra cases found", names.len());
+    let mut failures = Vec::new();
+    for name in &names {
+        let dir = root.join(name);
+        let dialect = std::fs::read_to_string(dir.join("dialect")).expect("dialect");
+        let expected = std::fs::read_to_string(dir.join("expected.sql")).expect("expected.sql");
+        let out = rustauth()
+            .args(["schema", "print", "--config"])
+            .arg(dir.join("rustauth.toml"))
+            .args(["--dialect", dialect.trim()])
+            .output()
+            .expect("run rustauth");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let got = trim_one_newline(&stdout);
+        if !out.status.success() {
+            failures.push(format!(
+                "{name}: exit {:?}: {}",
+                out.status.code(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            ));
+        } else if got != expected {
+            failures.push(format!("{name}: {}", first_difference(&expected, got)));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} extra cases differ:\n{}",
+        failures.len(),
+        names.len(),
+        failures.join("\n")
+    );
+}

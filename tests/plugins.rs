@@ -113,7 +113,7 @@ fn list_without_a_config_shows_every_plugin_and_its_schema() {
         "adds table twoFactor\nadds column user.twoFactorEnabled"
     );
     assert_eq!(block("bearer"), "adds nothing to the schema");
-    assert!(block("oauth-provider").contains("needs jwt enabled before it"));
+    assert!(block("oauth-provider").contains("needs jwt enabled too"));
     assert!(
         block("organization").contains(
             "option [plugins.organization] teams = false (Better Auth teams.enabled): + team"

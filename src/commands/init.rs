@@ -361,7 +361,7 @@ fn with_requirements(ids: &[String]) -> Vec<String> {
         };
         for req in spec.requires {
             if !out.iter().any(|o| o == req) {
-                println!("{id} needs {req} enabled before it: enabling {req} too");
+                println!("{id} needs {req} enabled too: enabling {req}");
                 out.push(req.to_string());
             }
         }

@@ -178,7 +178,7 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
             out.push_str(&format!("      {part}\n"));
         }
         for req in spec.requires {
-            out.push_str(&format!("      needs {req} enabled before it\n"));
+            out.push_str(&format!("      needs {req} enabled too\n"));
         }
         for o in spec.options {
             out.push_str(&format!(
@@ -274,7 +274,7 @@ pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
         for req in spec.requires {
             let have = before.plugins.enabled.iter().any(|e| e == req);
             if !have && !wanted.iter().any(|w| w == req) {
-                println!("{id} needs {req} enabled before it: adding {req} too");
+                println!("{id} needs {req} enabled too: adding {req}");
                 wanted.push(req.to_string());
             }
         }

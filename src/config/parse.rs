@@ -410,12 +410,11 @@ impl Parser<'_> {
         }
         for id in &out.enabled {
             let spec = plugins::find(id).expect("checked");
+            // Upstream looks the required plugin up in the whole list: order is free.
             for req in spec.requires {
-                let pos = out.enabled.iter().position(|e| e == req);
-                let me = out.enabled.iter().position(|e| e == id);
-                if pos.is_none() || pos > me {
+                if !out.enabled.iter().any(|e| e == req) {
                     return Err(self.error(format!(
-                        "plugin `{id}` needs `{req}` enabled before it (as Better Auth requires); put \"{req}\" before \"{id}\" in `plugins.enabled`{}",
+                        "plugin `{id}` needs `{req}` enabled too (Better Auth refuses to start without it); add \"{req}\" to `plugins.enabled`{}",
                         self.at(span.clone())
                     )));
                 }

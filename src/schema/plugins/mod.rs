@@ -71,7 +71,8 @@ pub struct PluginSpec {
     pub summary: &'static str,
     /// Options that change the schema.
     pub options: &'static [OptionSpec],
-    /// Plugin ids that must be enabled before this one (upstream refuses to start without).
+    /// Plugin ids that must be enabled too, anywhere in the list (upstream refuses to start
+    /// without them).
     pub requires: &'static [&'static str],
     /// The tables (new ones, and fields added to existing ones) for these options, in
     /// upstream's declaration order.
