@@ -51,4 +51,68 @@ impl Catalog {
     pub fn table(&self, name: &str) -> Option<&CatalogTable> {
         self.tables.iter().find(|t| t.name == name)
     }
+
+    fn table_mut(&mut self, name: &str) -> Option<&mut CatalogTable> {
+        self.tables.iter_mut().find(|t| t.name == name)
+    }
+
+    /// Adds a column, creating its table's entry on first sight (introspection reads
+    /// columns first, in table order).
+    pub fn add_column(&mut self, table: &str, column: CatalogColumn) {
+        if self.table(table).is_none() {
+            self.tables.push(CatalogTable {
+                name: table.to_string(),
+                ..Default::default()
+            });
+        }
+        self.table_mut(table)
+            .expect("just ensured")
+            .columns
+            .push(column);
+    }
+
+    /// Adds one column of an index (rows come one per indexed column, in order); indexes
+    /// of tables without columns read are ignored.
+    pub fn add_index_column(&mut self, table: &str, index: String, unique: bool, column: String) {
+        let Some(t) = self.table_mut(table) else {
+            return;
+        };
+        match t.indexes.iter_mut().find(|i| i.name == index) {
+            Some(i) => i.columns.push(column),
+            None => t.indexes.push(CatalogIndex {
+                name: index,
+                columns: vec![column],
+                unique,
+            }),
+        }
+    }
+
+    pub fn add_foreign_key(&mut self, table: &str, fk: CatalogForeignKey) {
+        if let Some(t) = self.table_mut(table) {
+            t.foreign_keys.push(fk);
+        }
+    }
+}
+
+/// One query that returns the name of each given table holding at least one row:
+/// `select 'a' where exists (select 1 from "a") union all …`. `literal` and `table`
+/// quote a name as a string and as a table for the engine.
+pub fn rows_query(
+    names: &[String],
+    literal: impl Fn(&str) -> String,
+    table: impl Fn(&str) -> String,
+    from_dual: bool,
+) -> String {
+    let dual = if from_dual { " from dual" } else { "" };
+    names
+        .iter()
+        .map(|n| {
+            format!(
+                "select {}{dual} where exists (select 1 from {})",
+                literal(n),
+                table(n)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(" union all ")
 }

@@ -9,7 +9,6 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
 use sqlx::{ConnectOptions, Executor, Row};
 
 use super::catalog::*;
-use super::postgres::table_entry;
 use super::{ApplyError, DbError, HistoryEntry, HistoryRow, Result, Target};
 
 pub struct Mysql {
@@ -102,64 +101,43 @@ impl Mysql {
             .await
             .map_err(|e| self.err("cannot read the foreign keys of", e))?;
 
+        let flag = |r: &sqlx::mysql::MySqlRow, i: usize| {
+            r.try_get::<i64, _>(i)
+                .or_else(|_| r.try_get::<bool, _>(i).map(i64::from))
+                .unwrap_or(0)
+                != 0
+        };
         for r in cols {
             let table: String = r.get(0);
-            let nullable: i64 = r
-                .try_get::<i64, _>(3)
-                .or_else(|_| r.try_get::<bool, _>(3).map(i64::from))
-                .unwrap_or(0);
-            table_entry(&mut catalog, &table)
-                .columns
-                .push(CatalogColumn {
+            catalog.add_column(
+                &table,
+                CatalogColumn {
                     name: r.get(1),
                     data_type: r.get(2),
-                    nullable: nullable != 0,
-                });
+                    nullable: flag(&r, 3),
+                },
+            );
         }
         for r in idx {
             let table: String = r.get(0);
-            let name: String = r.get(1);
-            let unique: i64 = r
-                .try_get::<i64, _>(2)
-                .or_else(|_| r.try_get::<bool, _>(2).map(i64::from))
-                .unwrap_or(0);
-            let column: String = r.get(3);
-            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
-                match t.indexes.iter_mut().find(|i| i.name == name) {
-                    Some(i) => i.columns.push(column),
-                    None => t.indexes.push(CatalogIndex {
-                        name,
-                        columns: vec![column],
-                        unique: unique != 0,
-                    }),
-                }
-            }
+            catalog.add_index_column(&table, r.get(1), flag(&r, 2), r.get(3));
         }
         for r in fks {
             let table: String = r.get(0);
-            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
-                t.foreign_keys.push(CatalogForeignKey {
+            catalog.add_foreign_key(
+                &table,
+                CatalogForeignKey {
                     column: r.get(1),
                     ref_table: r.get(2),
                     ref_column: r.get(3),
-                });
-            }
+                },
+            );
         }
         Ok(catalog)
     }
 
     pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
-        let sql = names
-            .iter()
-            .map(|n| {
-                format!(
-                    "select {} from dual where exists (select 1 from {})",
-                    literal(n),
-                    ident(n)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" union all ");
+        let sql = rows_query(names, literal, ident, true);
         let rows = sqlx::query(&sql)
             .fetch_all(&mut self.conn)
             .await

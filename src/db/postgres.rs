@@ -118,49 +118,40 @@ impl Postgres {
         let mut catalog = Catalog::default();
         for r in cols {
             let table: String = r.get(0);
-            let t = table_entry(&mut catalog, &table);
-            t.columns.push(CatalogColumn {
-                name: r.get(1),
-                data_type: r.get(2),
-                nullable: r.get(3),
-            });
+            catalog.add_column(
+                &table,
+                CatalogColumn {
+                    name: r.get(1),
+                    data_type: r.get(2),
+                    nullable: r.get(3),
+                },
+            );
         }
         for r in idx {
             let table: String = r.get(0);
-            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
-                t.indexes.push(CatalogIndex {
-                    name: r.get(1),
-                    unique: r.get(2),
-                    columns: r.get(3),
-                });
+            let columns: Vec<String> = r.get(3);
+            let name: String = r.get(1);
+            for column in columns {
+                catalog.add_index_column(&table, name.clone(), r.get(2), column);
             }
         }
         for r in fks {
             let table: String = r.get(0);
-            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
-                t.foreign_keys.push(CatalogForeignKey {
+            catalog.add_foreign_key(
+                &table,
+                CatalogForeignKey {
                     column: r.get(1),
                     ref_table: r.get(2),
                     ref_column: r.get(3),
-                });
-            }
+                },
+            );
         }
         Ok(catalog)
     }
 
     pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
-        let sql = names
-            .iter()
-            .map(|n| {
-                format!(
-                    "select {} where exists (select 1 from {}.{})",
-                    literal(n),
-                    ident(&self.schema),
-                    ident(n)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" union all ");
+        let schema = ident(&self.schema);
+        let sql = rows_query(names, literal, |n| format!("{schema}.{}", ident(n)), false);
         let rows = sqlx::query(&sql)
             .fetch_all(&mut self.conn)
             .await
@@ -316,17 +307,6 @@ fn ident(s: &str) -> String {
 
 fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
-}
-
-pub(super) fn table_entry<'a>(catalog: &'a mut Catalog, name: &str) -> &'a mut CatalogTable {
-    if let Some(i) = catalog.tables.iter().position(|t| t.name == name) {
-        return &mut catalog.tables[i];
-    }
-    catalog.tables.push(CatalogTable {
-        name: name.to_string(),
-        ..Default::default()
-    });
-    catalog.tables.last_mut().expect("just pushed")
 }
 
 #[cfg(test)]

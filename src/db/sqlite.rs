@@ -9,7 +9,6 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Executor, Row};
 
 use super::catalog::*;
-use super::postgres::table_entry;
 use super::{ApplyError, DbError, HistoryEntry, HistoryRow, Result, Target};
 
 pub struct Sqlite {
@@ -85,56 +84,38 @@ impl Sqlite {
         }
         for r in &results[0] {
             let table: String = r.get(0);
-            table_entry(&mut catalog, &table)
-                .columns
-                .push(CatalogColumn {
+            catalog.add_column(
+                &table,
+                CatalogColumn {
                     name: r.get(1),
                     data_type: r.get(2),
                     nullable: r.get(3),
-                });
+                },
+            );
         }
         for r in &results[1] {
             let table: String = r.get(0);
-            let name: String = r.get(1);
-            let unique: bool = r.get(2);
-            let column: Option<String> = r.get(3);
-            let Some(column) = column else { continue };
-            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
-                match t.indexes.iter_mut().find(|i| i.name == name) {
-                    Some(i) => i.columns.push(column),
-                    None => t.indexes.push(CatalogIndex {
-                        name,
-                        columns: vec![column],
-                        unique,
-                    }),
-                }
+            // An index on an expression has no column name.
+            if let Some(column) = r.get::<Option<String>, _>(3) {
+                catalog.add_index_column(&table, r.get(1), r.get(2), column);
             }
         }
         for r in &results[2] {
             let table: String = r.get(0);
-            if let Some(t) = catalog.tables.iter_mut().find(|t| t.name == table) {
-                t.foreign_keys.push(CatalogForeignKey {
+            catalog.add_foreign_key(
+                &table,
+                CatalogForeignKey {
                     column: r.get(1),
                     ref_table: r.get(2),
                     ref_column: r.get(3),
-                });
-            }
+                },
+            );
         }
         Ok(catalog)
     }
 
     pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
-        let sql = names
-            .iter()
-            .map(|n| {
-                format!(
-                    "select {} where exists (select 1 from {})",
-                    literal(n),
-                    ident(n)
-                )
-            })
-            .collect::<Vec<_>>()
-            .join(" union all ");
+        let sql = rows_query(names, literal, ident, false);
         let rows = sqlx::query(&sql)
             .fetch_all(&mut self.conn)
             .await

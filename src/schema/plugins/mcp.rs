@@ -1,62 +1,12 @@
 //! `mcp`: OAuth provider for Model Context Protocol (MCP) clients.
 
-use crate::schema::field::{TableDef, boolean, date, string, table};
-use crate::schema::plugins::{PluginOptions, PluginSpec};
+use crate::schema::plugins::PluginSpec;
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "mcp",
     summary: "OAuth provider for Model Context Protocol (MCP) clients",
     options: &[],
     requires: &[],
-    tables,
+    // Upstream's mcp plugin declares oidc-provider's schema object (it imports it).
+    tables: super::oidc_provider::tables,
 };
-
-fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
-    vec![
-        table(
-            "oauthApplication",
-            vec![
-                string("name"),
-                string("icon").optional(),
-                string("metadata").optional(),
-                string("clientId").unique(),
-                string("clientSecret").optional(),
-                string("redirectUrls"),
-                string("type"),
-                boolean("disabled").optional(),
-                string("userId").optional().index().references("user", "id"),
-                date("createdAt"),
-                date("updatedAt"),
-            ],
-        ),
-        table(
-            "oauthAccessToken",
-            vec![
-                string("accessToken").unique(),
-                string("refreshToken").unique(),
-                date("accessTokenExpiresAt"),
-                date("refreshTokenExpiresAt"),
-                string("clientId")
-                    .index()
-                    .references("oauthApplication", "clientId"),
-                string("userId").optional().index().references("user", "id"),
-                string("scopes"),
-                date("createdAt"),
-                date("updatedAt"),
-            ],
-        ),
-        table(
-            "oauthConsent",
-            vec![
-                string("clientId")
-                    .index()
-                    .references("oauthApplication", "clientId"),
-                string("userId").index().references("user", "id"),
-                string("scopes"),
-                date("createdAt"),
-                date("updatedAt"),
-                boolean("consentGiven"),
-            ],
-        ),
-    ]
-}

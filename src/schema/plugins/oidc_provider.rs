@@ -11,7 +11,8 @@ pub const SPEC: PluginSpec = PluginSpec {
     tables,
 };
 
-fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
+/// Also mcp's tables: upstream's mcp plugin declares this same schema object.
+pub(super) fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
     vec![
         table(
             "oauthApplication",
