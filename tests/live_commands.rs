@@ -182,7 +182,14 @@ fn db_status_check_and_json() {
         );
         assert_eq!(
             keys(&v["pending"]),
-            ["tables", "columns", "indexes", "statements", "sql"],
+            [
+                "tables",
+                "columns",
+                "indexes",
+                "resumed_indexes",
+                "statements",
+                "sql"
+            ],
             "{e:?}: pending keys"
         );
         assert_eq!(v["provider"], e.dialect());

@@ -53,6 +53,7 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                     "tables": plan.created,
                     "columns": plan.added.iter().flat_map(|(t, cols)| cols.iter().map(move |c| json!({"table": t, "column": c}))).collect::<Vec<_>>(),
                     "indexes": indexes,
+                    "resumed_indexes": plan.resumed,
                     "statements": plan.statements.len(),
                     "sql": plan.sql(&live.schema),
                 },

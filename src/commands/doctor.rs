@@ -366,6 +366,8 @@ fn database_checks(
         return Ok(v);
     }
     let schema = crate::schema::resolve(&loaded.config);
+    let history = &loaded.config.database.history_table;
+    let resume = (!history.is_empty()).then_some(history.as_str());
     let runtime = super::runtime()?;
     let checks = runtime.block_on(async {
         let mut db = match Db::connect(target, timeout).await {
@@ -392,7 +394,7 @@ fn database_checks(
             DATABASE.1,
             format!("connected to {} ({})", target.describe(), db.namespace()),
         )];
-        let plan = match crate::plan::live::replan(&mut db, &schema).await {
+        let plan = match crate::plan::live::replan(&mut db, &schema, resume).await {
             Ok(p) => p,
             Err(e) => {
                 v.push(Check::fail(

@@ -91,7 +91,8 @@ enum Applied {
 }
 
 async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Applied> {
-    let plan = match live::replan(&mut live.db, &live.schema).await {
+    let resume = (!history_table.is_empty()).then_some(history_table);
+    let plan = match live::replan(&mut live.db, &live.schema, resume).await {
         Ok(p) => p,
         Err(e) => bail!(e.0),
     };
@@ -176,6 +177,11 @@ pub fn summary_lines(plan: &Plan) -> Vec<String> {
     }
     for (table, cols) in &plan.added {
         out.push(format!("-> {} fields on {} table.", cols.join(", "), table));
+    }
+    for name in &plan.resumed {
+        out.push(format!(
+            "-> index {name}, left unfinished by an interrupted migrate."
+        ));
     }
     out
 }

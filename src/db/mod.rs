@@ -181,6 +181,15 @@ impl Db {
         }
     }
 
+    /// The SQL of the newest plan in the history table when it did not finish: only MySQL
+    /// applies statement by statement, so only there can a plan stop half-way.
+    pub async fn unfinished_plan(&mut self, table: &str) -> Result<Option<String>> {
+        match self {
+            Db::Mysql(d) => d.unfinished_plan(table).await,
+            Db::Sqlite(_) | Db::Postgres(_) => Ok(None),
+        }
+    }
+
     /// The last applied plan in the history table, if the table exists.
     pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
         match self {

@@ -186,6 +186,10 @@ impl Mysql {
         }
     }
 
+    /// Statement by statement (MySQL commits each DDL statement). With a history table
+    /// the plan is recorded first, unfinished, and marked finished at the end: a plan
+    /// that stops half-way stays visible to the next run, which finishes its indexes
+    /// (see `Db::unfinished_plan`).
     pub async fn apply(
         &mut self,
         statements: &[String],
@@ -193,6 +197,46 @@ impl Mysql {
     ) -> std::result::Result<(), ApplyError> {
         let total = statements.len();
         let start = Instant::now();
+        let mut row_id = None;
+        if let Some(h) = &history {
+            let table = ident(h.table);
+            let res: std::result::Result<u64, sqlx::Error> = async {
+                self.conn
+                    .execute(
+                        format!(
+                            "create table if not exists {table} (`id` bigint not null auto_increment primary key, `applied_at` timestamp(3) not null default current_timestamp(3), `cli_version` varchar(64) not null, `sha256` char(64) not null, `statements` integer not null, `duration_ms` bigint not null, `sql` longtext not null, `finished` boolean not null default true)"
+                        )
+                        .as_str(),
+                    )
+                    .await?;
+                let done = sqlx::query(&format!(
+                    "insert into {table} (`cli_version`, `sha256`, `statements`, `duration_ms`, `sql`, `finished`) values (?, ?, ?, 0, ?, false)"
+                ))
+                .bind(env!("CARGO_PKG_VERSION"))
+                .bind(h.sha256)
+                .bind(total as i32)
+                .bind(h.sql)
+                .execute(&mut self.conn)
+                .await?;
+                Ok(done.last_insert_id())
+            }
+            .await;
+            match res {
+                Ok(id) => row_id = Some(id),
+                Err(e) => {
+                    return Err(ApplyError {
+                        applied: 0,
+                        total,
+                        rolled_back: false,
+                        message: format!(
+                            "cannot record the plan in {}: {}",
+                            h.table,
+                            self.target.driver_message(&e)
+                        ),
+                    });
+                }
+            }
+        }
         for (i, s) in statements.iter().enumerate() {
             if let Err(e) = self.conn.execute(s.as_str()).await {
                 return Err(ApplyError {
@@ -203,28 +247,14 @@ impl Mysql {
                 });
             }
         }
-        if let Some(h) = history {
-            let table = ident(h.table);
-            let res = async {
-                self.conn
-                    .execute(
-                        format!(
-                            "create table if not exists {table} (`id` bigint not null auto_increment primary key, `applied_at` timestamp(3) not null default current_timestamp(3), `cli_version` varchar(64) not null, `sha256` char(64) not null, `statements` integer not null, `duration_ms` bigint not null, `sql` longtext not null)"
-                        )
-                        .as_str(),
-                    )
-                    .await?;
-                sqlx::query(&format!(
-                    "insert into {table} (`cli_version`, `sha256`, `statements`, `duration_ms`, `sql`) values (?, ?, ?, ?, ?)"
-                ))
-                .bind(env!("CARGO_PKG_VERSION"))
-                .bind(h.sha256)
-                .bind(total as i32)
-                .bind(super::elapsed_ms(start))
-                .bind(h.sql)
-                .execute(&mut self.conn)
-                .await
-            }
+        if let (Some(h), Some(id)) = (history, row_id) {
+            let res = sqlx::query(&format!(
+                "update {} set `finished` = true, `duration_ms` = ? where `id` = ?",
+                ident(h.table)
+            ))
+            .bind(super::elapsed_ms(start))
+            .bind(id)
+            .execute(&mut self.conn)
             .await;
             if let Err(e) = res {
                 return Err(ApplyError {
@@ -232,7 +262,7 @@ impl Mysql {
                     total,
                     rolled_back: false,
                     message: format!(
-                        "the plan was applied, but recording it in {} failed: {}",
+                        "the plan was applied, but marking it finished in {} failed: {}",
                         h.table,
                         self.target.driver_message(&e)
                     ),
@@ -242,7 +272,22 @@ impl Mysql {
         Ok(())
     }
 
-    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+    /// The SQL of the newest plan in the history table, when it did not finish.
+    pub async fn unfinished_plan(&mut self, table: &str) -> Result<Option<String>> {
+        if !self.history_exists(table).await? {
+            return Ok(None);
+        }
+        let row: Option<(bool, String)> = sqlx::query_as(&format!(
+            "select `finished`, `sql` from {} order by `id` desc limit 1",
+            ident(table)
+        ))
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(|e| self.err("cannot read the history of", e))?;
+        Ok(row.and_then(|(finished, sql)| (!finished).then_some(sql)))
+    }
+
+    async fn history_exists(&mut self, table: &str) -> Result<bool> {
         let exists: i64 = sqlx::query_scalar(
             "select count(*) from information_schema.tables where table_schema = database() and table_name = ?",
         )
@@ -250,11 +295,15 @@ impl Mysql {
         .fetch_one(&mut self.conn)
         .await
         .map_err(|e| self.err("cannot read the history of", e))?;
-        if exists == 0 {
+        Ok(exists > 0)
+    }
+
+    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+        if !self.history_exists(table).await? {
             return Ok(None);
         }
         let row = sqlx::query(&format!(
-            "select date_format(`applied_at`, '%Y-%m-%d %H:%i:%s'), `cli_version`, `sha256`, cast(`statements` as signed), `duration_ms` from {} order by `id` desc limit 1",
+            "select date_format(`applied_at`, '%Y-%m-%d %H:%i:%s'), `cli_version`, `sha256`, cast(`statements` as signed), `duration_ms` from {} where `finished` order by `id` desc limit 1",
             ident(table)
         ))
         .fetch_optional(&mut self.conn)

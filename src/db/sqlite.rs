@@ -178,7 +178,7 @@ impl Sqlite {
                 self.conn
                     .execute(
                         format!(
-                            "create table if not exists {table} (\"id\" integer primary key autoincrement, \"applied_at\" text not null default (datetime('now')), \"cli_version\" text not null, \"sha256\" text not null, \"statements\" integer not null, \"duration_ms\" integer not null, \"sql\" text not null)"
+                            "create table if not exists {table} (\"id\" integer primary key autoincrement, \"applied_at\" text not null default (datetime('now')), \"cli_version\" text not null, \"sha256\" text not null, \"statements\" integer not null, \"duration_ms\" integer not null, \"sql\" text not null, \"finished\" integer not null default 1)"
                         )
                         .as_str(),
                     )

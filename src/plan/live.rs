@@ -84,7 +84,10 @@ pub async fn connect_and_plan(
     let target = target(loaded, command)?;
     let schema = schema::resolve(&loaded.config);
     let mut db = Db::connect(&target, timeout).await?;
-    let plan = replan(&mut db, &schema).await?;
+    // generate writes upstream's plan only; the others finish an interrupted one too.
+    let history = &loaded.config.database.history_table;
+    let resume = (command != "generate" && !history.is_empty()).then_some(history.as_str());
+    let plan = replan(&mut db, &schema, resume).await?;
     Ok(Live {
         target,
         db,
@@ -94,12 +97,23 @@ pub async fn connect_and_plan(
 }
 
 /// Introspects and diffs again (after the lock is taken, say). Row counts are read only
-/// for tables that would get a NOT NULL column, in one extra round trip.
-pub async fn replan(db: &mut Db, schema: &Schema) -> Result<Plan, DbError> {
+/// for tables that would get a NOT NULL column, in one extra round trip. `resume`: the
+/// history table, to finish the indexes of a plan that stopped half-way (MySQL).
+pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Result<Plan, DbError> {
     let dialect = db.provider();
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
     let mut catalog = db.introspect(&names).await?;
-    let plan = diff(schema, &catalog, dialect);
+    let unfinished = match resume {
+        Some(table) => db.unfinished_plan(table).await?,
+        None => None,
+    };
+    let finish = |mut plan: Plan, catalog: &crate::db::Catalog| {
+        if let Some(sql) = &unfinished {
+            plan.resume_indexes(schema, catalog, sql);
+        }
+        plan
+    };
+    let plan = finish(diff(schema, &catalog, dialect), &catalog);
     let row_checks: Vec<String> = plan
         .added
         .iter()
@@ -113,5 +127,5 @@ pub async fn replan(db: &mut Db, schema: &Schema) -> Result<Plan, DbError> {
         return Ok(plan);
     }
     db.read_row_presence(&mut catalog, &row_checks).await?;
-    Ok(diff(schema, &catalog, dialect))
+    Ok(finish(diff(schema, &catalog, dialect), &catalog))
 }

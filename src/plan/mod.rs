@@ -39,11 +39,47 @@ pub struct Plan {
     /// Drift upstream ignores (nullability, missing indexes or unique constraints).
     pub drift: Vec<String>,
     pub blockers: Vec<Blocker>,
+    /// Indexes finished for a plan that stopped half-way (names), beyond upstream.
+    pub resumed: Vec<String>,
 }
 
 impl Plan {
     pub fn is_empty(&self) -> bool {
         self.statements.is_empty()
+    }
+
+    /// Finishes an interrupted plan (MySQL commits each statement, so a failed or killed
+    /// migrate can leave new tables without their indexes, which upstream's diff never
+    /// plans again): every declared index whose table and column exist, that the database
+    /// lacks, and that the unfinished plan's SQL creates, is added after the others.
+    pub fn resume_indexes(&mut self, schema: &Schema, catalog: &Catalog, unfinished_sql: &str) {
+        for table in &schema.tables {
+            let Some(existing) = catalog.table(&table.name) else {
+                continue;
+            };
+            for c in table.columns.iter().filter(|c| c.index) {
+                let name = Ddl::index_name(&table.name, &c.name, c.unique);
+                if existing.column(&c.name).is_none()
+                    || existing.indexes.iter().any(|i| i.name == name)
+                {
+                    continue;
+                }
+                let stmt = Ddl::CreateIndex {
+                    table: table.name.clone(),
+                    column: c.name.clone(),
+                    unique: c.unique,
+                };
+                if self.statements.contains(&stmt)
+                    || !unfinished_sql.contains(&sql::render_one(&stmt, self.dialect, schema.id))
+                {
+                    continue;
+                }
+                self.statements.push(stmt);
+                self.resumed.push(name);
+                let prefix = format!("Column {}.{} should be", table.name, c.name);
+                self.drift.retain(|d| !d.starts_with(&prefix));
+            }
+        }
     }
 
     /// The plan's SQL as upstream's `compileMigrations` joins it.
@@ -197,6 +233,7 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Plan {
         warnings,
         drift,
         blockers,
+        resumed: Vec::new(),
     }
 }
 
