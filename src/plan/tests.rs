@@ -54,3 +54,58 @@ fn missing_column_is_added_and_sqlite_unique_becomes_an_index() {
     // SQLite cannot add a NOT NULL column to an existing table.
     assert_eq!(plan.blockers.len(), 1);
 }
+
+/// Every table and column of the schema, without any index.
+fn catalog_without_indexes(schema: &Schema) -> Catalog {
+    let mut catalog = Catalog::default();
+    for t in &schema.tables {
+        let mut ct = CatalogTable {
+            name: t.name.clone(),
+            ..Default::default()
+        };
+        for c in &t.columns {
+            ct.columns.push(CatalogColumn {
+                name: c.name.clone(),
+                data_type: "text".into(),
+                nullable: !c.required,
+            });
+        }
+        catalog.tables.push(ct);
+    }
+    catalog
+}
+
+#[test]
+fn an_interrupted_plan_gets_its_missing_indexes_and_nothing_else() {
+    let schema = core();
+    let catalog = catalog_without_indexes(&schema);
+    let mut plan = diff(&schema, &catalog, Provider::Mysql);
+    assert!(
+        plan.is_empty(),
+        "upstream's diff plans no index of an existing column"
+    );
+    assert!(
+        plan.drift
+            .iter()
+            .any(|d| d.starts_with("Column verification.identifier should be indexed"))
+    );
+
+    let unfinished = "create table `verification` (`id` varchar(36) not null primary key);\n\ncreate index `verification_identifier_idx` on `verification` (`identifier`);";
+    plan.resume_indexes(&schema, &catalog, unfinished);
+    assert_eq!(plan.resumed, ["verification_identifier_idx"]);
+    assert_eq!(
+        plan.sql(&schema),
+        "create index `verification_identifier_idx` on `verification` (`identifier`);"
+    );
+    assert!(
+        !plan
+            .drift
+            .iter()
+            .any(|d| d.contains("verification.identifier should be"))
+    );
+
+    // An index the interrupted plan did not create is left to the drift notes.
+    let mut other = diff(&schema, &catalog, Provider::Mysql);
+    other.resume_indexes(&schema, &catalog, "create table `x` (`id` integer);");
+    assert!(other.is_empty() && other.resumed.is_empty());
+}
