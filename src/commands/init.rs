@@ -329,26 +329,10 @@ fn target_of(path: &Path) -> PathBuf {
 }
 
 fn check_plugin_ids(ids: &[String]) -> Result<()> {
-    let unknown: Vec<&String> = ids.iter().filter(|i| plugins::find(i).is_none()).collect();
-    if unknown.is_empty() {
-        return Ok(());
+    match super::unknown_plugin_ids(ids, " in --plugins; nothing was written") {
+        Some(message) => bail!(message),
+        None => Ok(()),
     }
-    let valid = plugins::ids();
-    let named: Vec<String> = unknown
-        .iter()
-        .map(
-            |u| match config::suggest::nearest(u, valid.iter().copied()) {
-                Some(n) => format!("`{u}` (did you mean `{n}`?)"),
-                None => format!("`{u}`"),
-            },
-        )
-        .collect();
-    bail!(
-        "unknown plugin id{} {} in --plugins; nothing was written; valid plugin ids: {}",
-        if unknown.len() == 1 { "" } else { "s" },
-        named.join(", "),
-        valid.join(", ")
-    )
 }
 
 /// The ids without duplicates, each preceded by the plugins it needs (Better Auth refuses

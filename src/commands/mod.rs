@@ -41,6 +41,32 @@ impl Global {
     }
 }
 
+/// For plugin ids given on the command line: `None` when all are known, else
+/// "unknown plugin id `x` (did you mean `y`?)" with the list of valid ids after `; {what};`.
+pub fn unknown_plugin_ids(ids: &[String], what: &str) -> Option<String> {
+    use crate::schema::plugins;
+    let unknown: Vec<&String> = ids.iter().filter(|i| plugins::find(i).is_none()).collect();
+    if unknown.is_empty() {
+        return None;
+    }
+    let valid = plugins::ids();
+    let named: Vec<String> = unknown
+        .iter()
+        .map(
+            |u| match config::suggest::nearest(u, valid.iter().copied()) {
+                Some(n) => format!("`{u}` (did you mean `{n}`?)"),
+                None => format!("`{u}`"),
+            },
+        )
+        .collect();
+    Some(format!(
+        "unknown plugin id{} {}{what}; valid plugin ids: {}",
+        if unknown.len() == 1 { "" } else { "s" },
+        named.join(", "),
+        valid.join(", ")
+    ))
+}
+
 /// A single-threaded tokio runtime for the commands that talk to a database.
 pub fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()

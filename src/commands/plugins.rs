@@ -213,24 +213,8 @@ pub(crate) fn print_out(text: &str) -> Result<()> {
 /// Checks that every id is known (else an error listing the valid ids) and removes
 /// duplicates, keeping the first.
 fn known_ids(ids: &[String]) -> Result<Vec<String>> {
-    let unknown: Vec<&String> = ids.iter().filter(|i| plugins::find(i).is_none()).collect();
-    if !unknown.is_empty() {
-        let valid = plugins::ids();
-        let hints: Vec<String> = unknown
-            .iter()
-            .map(
-                |u| match config::suggest::nearest(u, valid.iter().copied()) {
-                    Some(n) => format!("`{u}` (did you mean `{n}`?)"),
-                    None => format!("`{u}`"),
-                },
-            )
-            .collect();
-        bail!(
-            "unknown plugin id{} {}; nothing changed; valid plugin ids: {}",
-            if unknown.len() == 1 { "" } else { "s" },
-            hints.join(", "),
-            valid.join(", ")
-        );
+    if let Some(message) = super::unknown_plugin_ids(ids, "; nothing changed") {
+        bail!(message);
     }
     let mut out: Vec<String> = Vec::new();
     for id in ids {
