@@ -413,7 +413,8 @@ fn redact_pairs_in_text(text: &str) -> String {
 }
 
 /// Percent-decodes (invalid escapes kept as written; invalid UTF-8 replaced).
-fn percent_decode(s: &str) -> String {
+/// Decodes `%XX` escapes (invalid ones are kept as written).
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;

@@ -16,7 +16,7 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
     let loaded = global.load(true)?;
     super::runtime()?.block_on(async {
         let timeout = Duration::from_secs(args.connect.connect_timeout);
-        let mut live = match live::connect_and_plan(&loaded, "db status", timeout).await {
+        let mut live = match live::connect_and_plan(&loaded, "db status", live::PlanKind::FinishInterrupted, timeout).await {
             Ok(l) => l,
             Err(LiveError::Guidance(msg)) => {
                 println!("{msg}");

@@ -366,8 +366,8 @@ fn database_checks(
         return Ok(v);
     }
     let schema = crate::schema::resolve(&loaded.config);
-    let history = &loaded.config.database.history_table;
-    let resume = (!history.is_empty()).then_some(history.as_str());
+    let resume =
+        crate::plan::live::resume_from(loaded, crate::plan::live::PlanKind::FinishInterrupted);
     let runtime = super::runtime()?;
     let checks = runtime.block_on(async {
         let mut db = match Db::connect(target, timeout).await {

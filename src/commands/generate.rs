@@ -151,7 +151,7 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<Strin
     use crate::plan::live::{self, LiveError};
     let timeout = std::time::Duration::from_secs(args.connect.connect_timeout);
     super::runtime()?.block_on(async {
-        match live::connect_and_plan(loaded, "generate", timeout).await {
+        match live::connect_and_plan(loaded, "generate", live::PlanKind::Upstream, timeout).await {
             Ok(l) => {
                 super::migrate::print_notes(&l.plan);
                 if !l.plan.blockers.is_empty() {

@@ -19,7 +19,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
     };
     super::runtime()?.block_on(async {
         let timeout = Duration::from_secs(args.connect.connect_timeout);
-        let mut live = match live::connect_and_plan(&loaded, "migrate", timeout).await {
+        let mut live = match live::connect_and_plan(&loaded, "migrate", live::PlanKind::FinishInterrupted, timeout).await {
             Ok(l) => l,
             Err(LiveError::Guidance(msg)) => {
                 println!("{msg}");

@@ -115,7 +115,7 @@ impl Target {
         };
         let secrets = crate::redact::url_secrets(url);
         let (hostport, database) = match hostpart.split_once('/') {
-            Some((h, d)) => (h, (!d.is_empty()).then(|| percent_decode(d))),
+            Some((h, d)) => (h, (!d.is_empty()).then(|| crate::redact::percent_decode(d))),
             None => (hostpart, None),
         };
         let (host, port) = if let Some(stripped) = hostport.strip_prefix('[') {
@@ -198,25 +198,6 @@ impl Target {
         let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         crate::redact::redact_in_text(text, &secrets)
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -75,25 +75,39 @@ pub fn target(loaded: &Loaded, command: &str) -> Result<Target, LiveError> {
     Ok(target)
 }
 
-/// Connects and plans.
+/// Which plan to make.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanKind {
+    /// Upstream's plan only (what `generate` writes).
+    Upstream,
+    /// Upstream's plan, plus the missing indexes of a plan that stopped half-way (MySQL),
+    /// from the history table: what `migrate`, `db status` and `doctor` act on.
+    FinishInterrupted,
+}
+
+/// Connects and plans; `command` names the command in messages.
 pub async fn connect_and_plan(
     loaded: &Loaded,
     command: &str,
+    kind: PlanKind,
     timeout: Duration,
 ) -> Result<Live, LiveError> {
     let target = target(loaded, command)?;
     let schema = schema::resolve(&loaded.config);
     let mut db = Db::connect(&target, timeout).await?;
-    // generate writes upstream's plan only; the others finish an interrupted one too.
-    let history = &loaded.config.database.history_table;
-    let resume = (command != "generate" && !history.is_empty()).then_some(history.as_str());
-    let plan = replan(&mut db, &schema, resume).await?;
+    let plan = replan(&mut db, &schema, resume_from(loaded, kind)).await?;
     Ok(Live {
         target,
         db,
         schema,
         plan,
     })
+}
+
+/// The history table to finish an interrupted plan from, for this kind of plan.
+pub fn resume_from(loaded: &Loaded, kind: PlanKind) -> Option<&str> {
+    let history = loaded.config.database.history_table.as_str();
+    (kind == PlanKind::FinishInterrupted && !history.is_empty()).then_some(history)
 }
 
 /// Introspects and diffs again (after the lock is taken, say). Row counts are read only

@@ -203,6 +203,9 @@ pub struct TableDef {
     /// Only adds fields to another plugin's table (stripe's `organization.stripeCustomerId`):
     /// the table's additional fields belong to the plugin that defines it in full.
     pub extension: bool,
+    /// The plugin makes the config's additional fields of this table nullable whatever
+    /// they say (upstream's organization plugin does so for `organizationRole`).
+    pub additional_fields_optional: bool,
 }
 
 pub fn table(key: &str, fields: Vec<FieldDef>) -> TableDef {
@@ -211,6 +214,15 @@ pub fn table(key: &str, fields: Vec<FieldDef>) -> TableDef {
         model_name: None,
         fields,
         extension: false,
+        additional_fields_optional: false,
+    }
+}
+
+impl TableDef {
+    /// See [`TableDef::additional_fields_optional`].
+    pub fn additional_fields_optional(mut self) -> Self {
+        self.additional_fields_optional = true;
+        self
     }
 }
 

@@ -105,49 +105,47 @@ fn additional_to_def(key: &str, a: &AdditionalField) -> FieldDef {
     }
 }
 
-/// Every model key a config may name in `[models.<key>]`: the core models, `rateLimit`,
-/// and every table of every plugin with all of its options on.
-pub fn known_model_keys() -> Vec<String> {
-    let mut keys: Vec<String> = core::CORE_KEYS.iter().map(|s| s.to_string()).collect();
-    keys.push("rateLimit".into());
-    for spec in plugins::REGISTRY {
-        let mut opts = plugins::PluginOptions::default();
-        for o in spec.options {
-            opts.flags.insert(o.key.to_string(), true);
-        }
-        for t in (spec.tables)(&opts) {
-            if !keys.contains(&t.key) {
-                keys.push(t.key);
-            }
-        }
-    }
-    keys
-}
-
-/// Every field key a model has in any configuration (core fields, and those of every
-/// plugin with all of its options on), for checking `[models.<key>.fields]`.
-pub fn known_field_keys(model: &str) -> Vec<String> {
-    let mut keys: Vec<String> = Vec::new();
-    let core = [
+/// Every table definition of any configuration: the core models, `rateLimit`, and every
+/// table of every plugin with all of its options on.
+fn every_table_def() -> Vec<TableDef> {
+    let mut defs = vec![
         core::user(),
         core::session(),
         core::account(),
         core::verification(),
         core::rate_limit(),
     ];
-    let mut defs: Vec<TableDef> = core.into_iter().filter(|t| t.key == model).collect();
     for spec in plugins::REGISTRY {
         let mut opts = plugins::PluginOptions::default();
         for o in spec.options {
             opts.flags.insert(o.key.to_string(), true);
         }
-        defs.extend((spec.tables)(&opts).into_iter().filter(|t| t.key == model));
+        defs.extend((spec.tables)(&opts));
     }
-    for d in defs {
-        for f in d.fields {
-            if !keys.contains(&f.key) {
-                keys.push(f.key);
-            }
+    defs
+}
+
+/// Every model key a config may name in `[models.<key>]`.
+pub fn known_model_keys() -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for t in every_table_def() {
+        if !keys.contains(&t.key) {
+            keys.push(t.key);
+        }
+    }
+    keys
+}
+
+/// Every field key a model has in any configuration, for checking `[models.<key>.fields]`.
+pub fn known_field_keys(model: &str) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
+    for f in every_table_def()
+        .into_iter()
+        .filter(|t| t.key == model)
+        .flat_map(|t| t.fields)
+    {
+        if !keys.contains(&f.key) {
+            keys.push(f.key);
         }
     }
     keys
@@ -157,17 +155,13 @@ pub fn known_field_keys(model: &str) -> Vec<String> {
 /// tables in order of first appearance, then rateLimit.
 fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
     let model = |key: &str| config.models.get(key);
-    let additional = |key: &str, fields: &mut IndexMap<String, FieldDef>| {
+    // `optional`: the defining plugin makes its additional fields nullable
+    // (see `TableDef::additional_fields_optional`).
+    let additional = |key: &str, fields: &mut IndexMap<String, FieldDef>, optional: bool| {
         if let Some(m) = model(key) {
             for (name, a) in &m.additional_fields {
                 let mut def = additional_to_def(name, a);
-                if key == "organizationRole" {
-                    // Upstream's organization plugin builds its update-role endpoint at
-                    // construction, which sets `required = false` on every
-                    // `schema.organizationRole.additionalFields` entry (in place, so the
-                    // schema sees it too): these columns are always nullable.
-                    def.required = false;
-                }
+                def.required &= !optional;
                 merge_field(fields, def);
             }
         }
@@ -189,6 +183,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
             model_name,
             fields,
             extension,
+            additional_fields_optional,
         } in (spec.tables)(&opts)
         {
             let entry = plugin_tables
@@ -202,7 +197,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
                 && !core::CORE_KEYS.contains(&key.as_str())
                 && !with_additional.contains(&key)
             {
-                additional(&key, &mut entry.0);
+                additional(&key, &mut entry.0, additional_fields_optional);
                 with_additional.push(key);
             }
         }
@@ -210,7 +205,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
     // Tables only extended (no plugin defines them in full) take them last.
     for (key, entry) in plugin_tables.iter_mut() {
         if !core::CORE_KEYS.contains(&key.as_str()) && !with_additional.contains(key) {
-            additional(key, &mut entry.0);
+            additional(key, &mut entry.0, false);
         }
     }
 
@@ -240,7 +235,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
                 merge_field(&mut fields, f.clone());
             }
         }
-        additional(&key, &mut fields);
+        additional(&key, &mut fields, false);
         if keep {
             out.insert(
                 key.clone(),
@@ -274,7 +269,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
             }
             merge_field(&mut fields, f);
         }
-        additional("rateLimit", &mut fields);
+        additional("rateLimit", &mut fields, false);
         out.insert(
             "rateLimit".into(),
             AuthTable {

@@ -39,18 +39,24 @@ fn tables(opts: &PluginOptions) -> Vec<TableDef> {
         ],
     )];
     if opts.enabled("dynamic_access_control") {
-        tables.push(table(
-            "organizationRole",
-            vec![
-                string("organizationId")
-                    .index()
-                    .references("organization", "id"),
-                string("role").index(),
-                string("permission"),
-                date("createdAt").default_now(),
-                date("updatedAt").optional(),
-            ],
-        ));
+        // Upstream builds its update-role endpoint at construction, which sets
+        // `required = false` on every `schema.organizationRole.additionalFields` entry in
+        // place (the schema sees it too): those columns are always nullable.
+        tables.push(
+            table(
+                "organizationRole",
+                vec![
+                    string("organizationId")
+                        .index()
+                        .references("organization", "id"),
+                    string("role").index(),
+                    string("permission"),
+                    date("createdAt").default_now(),
+                    date("updatedAt").optional(),
+                ],
+            )
+            .additional_fields_optional(),
+        );
     }
     if teams {
         tables.push(table(
