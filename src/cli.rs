@@ -69,13 +69,13 @@ pub enum DialectArg {
 }
 
 impl DialectArg {
-    pub fn provider(self) -> crate::config::Provider {
-        use crate::config::Provider;
+    pub fn provider(self) -> crate::model::Dialect {
+        use crate::model::Dialect;
         match self {
-            DialectArg::Sqlite => Provider::Sqlite,
-            DialectArg::Postgres => Provider::Postgres,
-            DialectArg::Mysql => Provider::Mysql,
-            DialectArg::Mssql => Provider::Mssql,
+            DialectArg::Sqlite => Dialect::Sqlite,
+            DialectArg::Postgres => Dialect::Postgres,
+            DialectArg::Mysql => Dialect::Mysql,
+            DialectArg::Mssql => Dialect::Mssql,
         }
     }
 }
@@ -86,8 +86,29 @@ pub enum SchemaFormat {
     Json,
 }
 
+/// `--better-auth`: the Better Auth line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum LineArg {
+    #[value(name = "1.6")]
+    V1_6,
+    #[value(name = "1.7")]
+    V1_7,
+}
+
+impl LineArg {
+    pub fn line(self) -> crate::model::Line {
+        match self {
+            LineArg::V1_6 => crate::model::Line::V1_6,
+            LineArg::V1_7 => crate::model::Line::V1_7,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SchemaPrintArgs {
+    /// The Better Auth line (default: `[project] better_auth`, else 1.7).
+    #[arg(long, value_enum, value_name = "LINE")]
+    pub better_auth: Option<LineArg>,
     /// The SQL dialect (default: the config's provider, else sqlite).
     #[arg(long, value_enum)]
     pub dialect: Option<DialectArg>,
@@ -134,6 +155,9 @@ pub struct GenerateArgs {
     /// Write even when a file in the folder already holds the same plan.
     #[arg(long)]
     pub force: bool,
+    /// The Better Auth line (default: `[project] better_auth`, else 1.7).
+    #[arg(long, value_enum, value_name = "LINE")]
+    pub better_auth: Option<LineArg>,
     #[command(flatten)]
     pub yes: YesArgs,
     #[command(flatten)]

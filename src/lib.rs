@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod exit;
 pub mod fsutil;
+pub mod model;
 pub mod output;
 pub mod plan;
 pub mod redact;

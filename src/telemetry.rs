@@ -217,6 +217,7 @@ url = "postgres://alice:hunter22@db.example.com/app"
 enabled = ["two-factor"]
 "#,
             "rustauth.toml",
+            None,
         )
         .unwrap()
     }

@@ -805,7 +805,7 @@ fn dotenv_precedence() {
     .unwrap();
     std::fs::write(cfg.path().join(".env"), "RA_T_CWD_VS_CFG=cfg\n").unwrap();
 
-    let loaded = rustauth::config::load(cwd.path(), None, false).unwrap();
+    let loaded = rustauth::config::load(cwd.path(), None, false, None).unwrap();
     assert_eq!(loaded.env.get("PATH").as_deref(), Some(path.as_str()));
     assert_eq!(loaded.env.get("RA_T_ONLY_ENV").as_deref(), Some("env"));
     assert_eq!(loaded.env.get("RA_T_ONLY_LOCAL").as_deref(), Some("local"));
@@ -815,7 +815,7 @@ fn dotenv_precedence() {
 
     // With --config elsewhere: its folder's files first.
     let config = cfg.path().join("rustauth.toml");
-    let loaded = rustauth::config::load(cwd.path(), Some(&config), true).unwrap();
+    let loaded = rustauth::config::load(cwd.path(), Some(&config), true, None).unwrap();
     assert_eq!(loaded.env.get("RA_T_CWD_VS_CFG").as_deref(), Some("cfg"));
     assert_eq!(loaded.env.get("RA_T_BOTH").as_deref(), Some("local"));
     assert_eq!(loaded.env.get("PATH").as_deref(), Some(path.as_str()));

@@ -5,7 +5,8 @@
 use std::path::Path;
 
 use assert_cmd::Command;
-use rustauth::config::{self, Provider};
+use rustauth::config;
+use rustauth::model::Dialect as Provider;
 use rustauth::schema::plugins::REGISTRY;
 use rustauth::secret;
 
@@ -85,7 +86,7 @@ fn no_temporary_files(dir: &Path) {
 }
 
 fn loads(dir: &Path) -> config::Config {
-    config::parse_str(&read(dir, "rustauth.toml"), "rustauth.toml")
+    config::parse_str(&read(dir, "rustauth.toml"), "rustauth.toml", None)
         .expect("rustauth.toml loads with rustauth's own loader")
 }
 

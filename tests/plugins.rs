@@ -71,7 +71,7 @@ fn read(dir: &Path) -> String {
 }
 
 fn enabled(dir: &Path) -> Vec<String> {
-    rustauth::config::parse_str(&read(dir), "rustauth.toml")
+    rustauth::config::parse_str(&read(dir), "rustauth.toml", None)
         .expect("the edited file loads")
         .plugins
         .enabled

@@ -38,7 +38,7 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
             .statements
             .iter()
             .filter_map(|s| match s {
-                Ddl::CreateIndex { table, column, unique } => Some(Ddl::index_name(table, column, *unique)),
+                Ddl::CreateIndex { name, .. } => Some(name.clone()),
                 _ => None,
             })
             .collect();

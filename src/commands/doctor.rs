@@ -16,9 +16,10 @@ use serde_json::{Value, json};
 use super::Global;
 use super::info::{ConfigState, scrub};
 use crate::cli::DoctorArgs;
-use crate::config::{Config, Provider, adapter};
+use crate::config::{Config, adapter};
 use crate::db::{Db, Target};
 use crate::exit::Exit;
+use crate::model::Dialect;
 use crate::redact::{UNPARSEABLE, redact_url};
 
 /// Bumped when a key of `doctor --json` is removed or changes meaning.
@@ -310,7 +311,7 @@ fn database_url_check(
                 shown
             };
             let check = Check::ok(id, title, format!("{source}: {shown} ({})", t.provider));
-            let connectable = sql_adapter && t.provider != Provider::Mssql;
+            let connectable = sql_adapter && t.provider != Dialect::Mssql;
             (check, connectable.then_some(t))
         }
         Err(e) => (
@@ -341,16 +342,16 @@ fn database_checks(
     };
     let (Some(loaded), Some(target)) = (state.loaded.as_ref(), target) else {
         let why = match state.config().and_then(|c| c.database.provider) {
-            Some(Provider::Mssql) => "mssql: rustauth does not connect to SQL Server",
+            Some(Dialect::Mssql) => "mssql: rustauth does not connect to SQL Server",
             _ => "needs a supported SQL adapter and a database URL (see above)",
         };
         return Ok(skip_all(why));
     };
-    if target.provider == Provider::Mssql {
+    if target.provider == Dialect::Mssql {
         return Ok(skip_all("mssql: rustauth does not connect to SQL Server"));
     }
     // Connecting would create a missing SQLite file: doctor changes nothing.
-    if target.provider == Provider::Sqlite
+    if target.provider == Dialect::Sqlite
         && let Some(file) = target.database().filter(|f| *f != ":memory:")
         && !Path::new(file).exists()
     {
@@ -400,7 +401,7 @@ fn database_checks(
                 v.push(Check::fail(
                     SCHEMA.0,
                     SCHEMA.1,
-                    e.0,
+                    e.to_string(),
                     "check that the user may read the catalog (information_schema / sqlite_master)",
                 ));
                 v.push(Check::skip(DRIFT.0, DRIFT.1, "the schema could not be read"));

@@ -9,9 +9,10 @@ use sha2::{Digest, Sha256};
 
 use super::Global;
 use crate::cli::GenerateArgs;
-use crate::config::{Provider, adapter};
+use crate::config::adapter;
 use crate::exit::Exit;
 use crate::fsutil::write_atomic;
+use crate::model::Dialect;
 
 /// The first line of every file generate writes.
 pub const PLAN_HEADER: &str = "-- rustauth plan sha256:";
@@ -46,10 +47,10 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let live_mode = args.dialect.is_none();
     let sql = match &args.dialect {
         Some(d) => {
-            let Some(dialect) = Provider::parse_cli(d) else {
+            let Some(dialect) = Dialect::parse_cli(d) else {
                 bail!(
                     "unknown dialect `{d}`; supported dialects: {}",
-                    Provider::NAMES.join(", ")
+                    Dialect::NAMES.join(", ")
                 );
             };
             crate::plan::fresh(&schema, dialect).sql(&schema)
@@ -59,7 +60,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
                 bail!(
                     "no rustauth.toml in {}: pass --adapter sqlx --dialect <{}> for SQL without a database, or create a config with `rustauth init`",
                     loaded.cwd.display(),
-                    Provider::NAMES.join("|")
+                    Dialect::NAMES.join("|")
                 );
             }
             live_sql(&loaded, &args)?
@@ -154,6 +155,7 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<Strin
         match live::connect_and_plan(loaded, "generate", live::PlanKind::Upstream, timeout).await {
             Ok(l) => {
                 super::migrate::print_notes(&l.plan);
+                super::migrate::print_diagnostics(&l.plan);
                 if !l.plan.blockers.is_empty() {
                     eprintln!(
                         "warning: `rustauth migrate` will refuse this plan as it stands: {} statement(s) cannot run safely on {}",
@@ -162,7 +164,7 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<Strin
                     );
                     super::migrate::print_blockers(&l.plan.blockers);
                 }
-                Ok(l.plan.sql(&l.schema))
+                Ok(l.plan.script(&l.schema))
             }
             Err(LiveError::Guidance(msg)) => bail!("{msg}"),
             Err(LiveError::Failed(msg)) => bail!(msg),

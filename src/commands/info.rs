@@ -75,7 +75,12 @@ impl ConfigState {
         let path = config::locate(&global.cwd, global.config.as_deref())
             .ok()
             .flatten();
-        match config::load(&global.cwd, global.config.as_deref(), false) {
+        match config::load(
+            &global.cwd,
+            global.config.as_deref(),
+            false,
+            global.better_auth,
+        ) {
             Ok(loaded) => ConfigState {
                 path: loaded.config.path.clone(),
                 env: loaded.env.clone(),

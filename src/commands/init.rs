@@ -5,6 +5,7 @@
 //! overwritten: missing keys are appended, existing values are kept. Every file is written
 //! atomically; env files holding secrets get mode 0600 from their first byte.
 
+use crate::model::Line;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -138,7 +139,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     let url_env = config::DatabaseConfig::default().url_env;
     let secret_env = config::SecurityConfig::default().secret_env;
     let toml = config_text(&choices, &plugin_ids);
-    config::parse_str(&toml, &config_path.display().to_string())
+    config::parse_str(&toml, &config_path.display().to_string(), None)
         .context("the config init would write does not load (a bug); nothing was written")?;
 
     let example_path = cwd.join(EXAMPLE_FILE);
@@ -329,7 +330,7 @@ fn target_of(path: &Path) -> PathBuf {
 }
 
 fn check_plugin_ids(ids: &[String]) -> Result<()> {
-    match super::unknown_plugin_ids(ids, " in --plugins; nothing was written") {
+    match super::unknown_plugin_ids(ids, " in --plugins; nothing was written", Line::default()) {
         Some(message) => bail!(message),
         None => Ok(()),
     }
@@ -343,7 +344,7 @@ fn with_requirements(ids: &[String]) -> Vec<String> {
         let Some(spec) = plugins::find(id) else {
             continue;
         };
-        for req in spec.requires {
+        for &req in spec.requires(Line::default()) {
             if !out.iter().any(|o| o == req) {
                 println!("{id} needs {req} enabled too: enabling {req}");
                 out.push(req.to_string());

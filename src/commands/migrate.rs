@@ -30,6 +30,10 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         };
         let plan = &live.plan;
         print_notes(plan);
+        if let Some(outcome) = refuse_diagnostics(plan) {
+            track(outcome);
+            return Ok(Exit::Error);
+        }
         if plan.is_empty() {
             println!("No migrations needed.");
             track("no_changes");
@@ -94,8 +98,14 @@ async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Appl
     let resume = (!history_table.is_empty()).then_some(history_table);
     let plan = match live::replan(&mut live.db, &live.schema, resume).await {
         Ok(p) => p,
-        Err(e) => bail!(e.0),
+        Err(e) => bail!(e.to_string()),
     };
+    if refuse_diagnostics(&plan).is_some() {
+        bail!(
+            "refusing to migrate {}: the plan changed while waiting for the lock; nothing was changed",
+            live.target.describe()
+        );
+    }
     if plan.is_empty() {
         println!("No migrations needed (another rustauth migrate has just applied the plan).");
         return Ok(Applied::AlreadyDone);
@@ -110,7 +120,7 @@ async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Appl
     let statements: Vec<String> = plan
         .statements
         .iter()
-        .map(|s| crate::sql::render_one(s, plan.dialect, live.schema.id))
+        .map(|s| crate::sql::render_one(s, &crate::sql::Style::of(&live.schema, plan.dialect)))
         .collect();
     let sql = plan.sql(&live.schema);
     let sha = super::generate::sha256_hex(&sql);
@@ -145,6 +155,30 @@ async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Appl
     }
 }
 
+/// The 1.7 line's refusals, worded as upstream's migrate words them, before anything runs:
+/// a change that corrupts a populated table, then columns that reject every insert.
+/// Returns the telemetry outcome when it refused.
+fn refuse_diagnostics(plan: &Plan) -> Option<&'static str> {
+    if let Some(change) = plan.unsafe_changes.first() {
+        eprintln!("The migration was refused, and nothing ran.");
+        eprintln!("{change}");
+        eprintln!("Run `rustauth generate` to read the statements without executing them.");
+        return Some("unsafe_change");
+    }
+    let n = plan.schema_problems.len();
+    if n > 0 {
+        eprintln!(
+            "The database has {n} {} Better Auth cannot write to. Nothing ran.",
+            if n == 1 { "column" } else { "columns" }
+        );
+        for p in &plan.schema_problems {
+            eprintln!("-> {p}");
+        }
+        return Some("schema_problem");
+    }
+    None
+}
+
 /// Upstream's warnings and rustauth's drift notes, on stderr.
 pub fn print_notes(plan: &Plan) {
     for w in &plan.warnings {
@@ -152,6 +186,42 @@ pub fn print_notes(plan: &Plan) {
     }
     for d in &plan.drift {
         eprintln!("warning: drift: {d}");
+    }
+}
+
+/// The 1.7 line's diagnostics, worded as upstream's generate prints them: columns that
+/// reject every insert, and changes that corrupt a populated database.
+pub fn print_diagnostics(plan: &Plan) {
+    let n = plan.schema_problems.len();
+    if n > 0 {
+        eprintln!(
+            "⚠ {n} {} every insert Better Auth makes. No migration fixes this.",
+            if n == 1 {
+                "column rejects"
+            } else {
+                "columns reject"
+            }
+        );
+        for p in &plan.schema_problems {
+            eprintln!("-> {p}");
+        }
+    }
+    let n = plan.unsafe_changes.len();
+    if n > 0 {
+        eprintln!(
+            "⚠ {n} {} a populated database.",
+            if n == 1 {
+                "change in this schema corrupts"
+            } else {
+                "changes in this schema corrupt"
+            }
+        );
+        for c in &plan.unsafe_changes {
+            eprintln!("-> {c}");
+        }
+        eprintln!(
+            "The generated script carries the same warning. Fix the reported columns before you run it."
+        );
     }
 }
 
@@ -177,6 +247,24 @@ pub fn summary_lines(plan: &Plan) -> Vec<String> {
     }
     for (table, cols) in &plan.added {
         out.push(format!("-> {} fields on {} table.", cols.join(", "), table));
+    }
+    for s in &plan.statements {
+        if let crate::sql::Ddl::CreateIndex {
+            name,
+            table,
+            columns,
+            unique,
+            ..
+        } = s
+            && plan.indexes.iter().any(|(t, n)| t == table && n == name)
+        {
+            let how = if *unique {
+                "fields in a unique index on"
+            } else {
+                "fields indexed on"
+            };
+            out.push(format!("-> {} {how} {table} table.", columns.join(", ")));
+        }
     }
     for name in &plan.resumed {
         out.push(format!(

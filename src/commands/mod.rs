@@ -15,7 +15,7 @@ use std::path::PathBuf;
 
 use anyhow::Result;
 
-use crate::cli::{Cli, Command, DbCommand, PluginsCommand, SchemaCommand};
+use crate::cli::{Cli, Command, DbCommand, LineArg, PluginsCommand, SchemaCommand};
 use crate::config::{self, Loaded};
 use crate::exit::Exit;
 
@@ -24,36 +24,50 @@ use crate::exit::Exit;
 pub struct Global {
     pub cwd: PathBuf,
     pub config: Option<PathBuf>,
+    /// `--better-auth` of `schema print` / `generate`: wins over `[project] better_auth`.
+    pub better_auth: Option<crate::model::Line>,
 }
 
 impl Global {
     /// Loads `.env` and the config; `required`: a missing rustauth.toml is an error.
     pub fn load(&self, required: bool) -> Result<Loaded> {
-        let loaded =
-            config::load(&self.cwd, self.config.as_deref(), required).map_err(|e| match e {
-                config::ConfigError::Missing { .. } if self.config.is_none() => anyhow::anyhow!(
-                    "no rustauth.toml in {}; create one with `rustauth init` or pass --config FILE",
-                    self.cwd.display()
-                ),
-                other => other.into(),
-            })?;
+        let loaded = config::load(
+            &self.cwd,
+            self.config.as_deref(),
+            required,
+            self.better_auth,
+        )
+        .map_err(|e| match e {
+            config::ConfigError::Missing { .. } if self.config.is_none() => anyhow::anyhow!(
+                "no rustauth.toml in {}; create one with `rustauth init` or pass --config FILE",
+                self.cwd.display()
+            ),
+            other => other.into(),
+        })?;
         Ok(loaded)
     }
 }
 
 /// For plugin ids given on the command line: `None` when all are known, else
 /// "unknown plugin id `x` (did you mean `y`?)" with the list of valid ids after `; {what};`.
-pub fn unknown_plugin_ids(ids: &[String], what: &str) -> Option<String> {
+/// A known id that `line` lacks is named with the line.
+pub fn unknown_plugin_ids(ids: &[String], what: &str, line: crate::model::Line) -> Option<String> {
     use crate::schema::plugins;
-    let unknown: Vec<&String> = ids.iter().filter(|i| plugins::find(i).is_none()).collect();
+    let unknown: Vec<&String> = ids
+        .iter()
+        .filter(|i| plugins::find_on(i, line).is_none())
+        .collect();
     if unknown.is_empty() {
         return None;
     }
-    let valid = plugins::ids();
+    let valid = plugins::ids(line);
     let named: Vec<String> = unknown
         .iter()
         .map(
             |u| match config::suggest::nearest(u, valid.iter().copied()) {
+                _ if plugins::find(u).is_some() => {
+                    format!("`{u}` (not a plugin of Better Auth {line})")
+                }
                 Some(n) => format!("`{u}` (did you mean `{n}`?)"),
                 None => format!("`{u}`"),
             },
@@ -89,13 +103,20 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         }
         None => std::env::current_dir()?,
     };
-    let global = Global {
+    let mut global = Global {
         cwd,
         config: cli.config,
+        better_auth: None,
     };
     match cli.command {
-        Command::Schema(SchemaCommand::Print(args)) => schema::print(&global, args),
-        Command::Generate(args) => generate::run(&global, args),
+        Command::Schema(SchemaCommand::Print(args)) => {
+            global.better_auth = args.better_auth.map(LineArg::line);
+            schema::print(&global, args)
+        }
+        Command::Generate(args) => {
+            global.better_auth = args.better_auth.map(LineArg::line);
+            generate::run(&global, args)
+        }
         Command::Migrate(args) => migrate::run(&global, args),
         Command::Db(DbCommand::Status(args)) => db_status::run(&global, args),
         Command::Secret(args) => secret::run(&global, args),

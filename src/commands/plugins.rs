@@ -89,7 +89,8 @@ impl Impact {
 /// What enabling `spec` (after the plugins it needs) adds to `config` without other plugins.
 fn plugin_impact(config: &Config, spec: &plugins::PluginSpec) -> Impact {
     let mut base = config.clone();
-    base.plugins.enabled = spec.requires.iter().map(|s| s.to_string()).collect();
+    let line = config.project.better_auth;
+    base.plugins.enabled = spec.requires(line).iter().map(|s| s.to_string()).collect();
     let mut with = base.clone();
     with.plugins.enabled.push(spec.id.to_string());
     Impact::between(&schema::resolve(&base), &schema::resolve(&with))
@@ -98,6 +99,9 @@ fn plugin_impact(config: &Config, spec: &plugins::PluginSpec) -> Impact {
 pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
     let loaded = global.load(false)?;
     let config = &loaded.config;
+    let line = config.project.better_auth;
+    let specs: Vec<&plugins::PluginSpec> =
+        plugins::REGISTRY.iter().filter(|p| p.on(line)).collect();
     let has_config = config.path.is_some();
     let enabled = |id: &str| config.plugins.enabled.iter().any(|e| e == id);
     let option_value = |id: &str, key: &str| {
@@ -105,12 +109,15 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
             .plugins
             .options
             .get(id)
-            .map(|o| o.enabled(key))
-            .unwrap_or(false)
+            .map(|o| match o.text(key) {
+                Some(t) => json!(t),
+                None => json!(o.enabled(key)),
+            })
+            .unwrap_or(json!(false))
     };
 
     if args.json {
-        let list: Vec<Value> = plugins::REGISTRY
+        let list: Vec<Value> = specs
             .iter()
             .map(|spec| {
                 let impact = plugin_impact(config, spec);
@@ -118,7 +125,7 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
                     "id": spec.id,
                     "summary": spec.summary,
                     "enabled": enabled(spec.id),
-                    "requires": spec.requires,
+                    "requires": spec.requires(line),
                     "adds": {
                         "tables": impact.tables.iter().map(|(t, cols)| json!({
                             "name": t,
@@ -129,7 +136,7 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
                             "column": c,
                         })).collect::<Vec<_>>(),
                     },
-                    "options": spec.options.iter().map(|o| json!({
+                    "options": spec.options_on(line).map(|o| json!({
                         "key": o.key,
                         "upstream": o.upstream,
                         "effect": o.effect,
@@ -140,30 +147,27 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
             .collect();
         let out = json!({
             "config": config.path.as_ref().map(|p| p.display().to_string()),
+            "better_auth": line.name(),
             "plugins": list,
         });
         print_out(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
         return Ok(Exit::Ok);
     }
 
-    let width = plugins::REGISTRY
-        .iter()
-        .map(|s| s.id.len())
-        .max()
-        .unwrap_or(0);
+    let width = specs.iter().map(|s| s.id.len()).max().unwrap_or(0);
     let mut out = String::new();
     match &config.path {
         Some(p) => out.push_str(&format!(
-            "{} plugins; * = enabled in {} (names follow its renames and options)\n",
-            plugins::REGISTRY.len(),
+            "{} plugins of Better Auth {line}; * = enabled in {} (names follow its renames and options)\n",
+            specs.len(),
             p.display()
         )),
         None => out.push_str(&format!(
-            "{} plugins (no rustauth.toml here: create one with `rustauth init`)\n",
-            plugins::REGISTRY.len()
+            "{} plugins of Better Auth {line} (no rustauth.toml here: create one with `rustauth init`)\n",
+            specs.len()
         )),
     }
-    for spec in plugins::REGISTRY {
+    for spec in specs {
         let mark = if has_config && enabled(spec.id) {
             "*"
         } else {
@@ -177,10 +181,10 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
         for part in impact.parts("adds") {
             out.push_str(&format!("      {part}\n"));
         }
-        for req in spec.requires {
+        for req in spec.requires(line) {
             out.push_str(&format!("      needs {req} enabled too\n"));
         }
-        for o in spec.options {
+        for o in spec.options_on(line) {
             out.push_str(&format!(
                 "      option [plugins.{}] {} = {} (Better Auth {}): {}\n",
                 spec.id,
@@ -212,8 +216,8 @@ pub(crate) fn print_out(text: &str) -> Result<()> {
 
 /// Checks that every id is known (else an error listing the valid ids) and removes
 /// duplicates, keeping the first.
-fn known_ids(ids: &[String]) -> Result<Vec<String>> {
-    if let Some(message) = super::unknown_plugin_ids(ids, "; nothing changed") {
+fn known_ids(ids: &[String], line: crate::model::Line) -> Result<Vec<String>> {
+    if let Some(message) = super::unknown_plugin_ids(ids, "; nothing changed", line) {
         bail!(message);
     }
     let mut out: Vec<String> = Vec::new();
@@ -235,7 +239,7 @@ fn read_config(global: &Global) -> Result<(PathBuf, String, Config)> {
     })?;
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
-    let config = config::parse_str(&text, &path.display().to_string())?;
+    let config = config::parse_str(&text, &path.display().to_string(), None)?;
     Ok((path, text, config))
 }
 
@@ -247,15 +251,16 @@ fn write_config(path: &Path, text: &str) -> Result<()> {
 }
 
 pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
-    let ids = known_ids(&args.ids)?;
     let (path, text, before) = read_config(global)?;
+    let line = before.project.better_auth;
+    let ids = known_ids(&args.ids, line)?;
     let name = path.display().to_string();
 
     // Plugins that others need go in first (Better Auth refuses to start otherwise).
     let mut wanted: Vec<String> = Vec::new();
     for id in &ids {
         let spec = plugins::find(id).expect("checked");
-        for req in spec.requires {
+        for &req in spec.requires(line) {
             let have = before.plugins.enabled.iter().any(|e| e == req);
             if !have && !wanted.iter().any(|w| w == req) {
                 println!("{id} needs {req} enabled too: adding {req}");
@@ -274,7 +279,7 @@ pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
     if e.changed.is_empty() {
         return Ok(Exit::Ok);
     }
-    let after = config::parse_str(&e.text, &name)
+    let after = config::parse_str(&e.text, &name, None)
         .context("the edited config does not load; nothing was written")?;
     write_config(&path, &e.text)?;
     println!("enabled {} in {name}", e.changed.join(", "));
@@ -291,14 +296,19 @@ pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
 }
 
 pub fn remove(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
-    let ids = known_ids(&args.ids)?;
     let (path, text, before) = read_config(global)?;
+    let line = before.project.better_auth;
+    let ids = known_ids(&args.ids, line)?;
     let name = path.display().to_string();
 
     // A plugin that stays may not lose one it needs.
     for staying in before.plugins.enabled.iter().filter(|e| !ids.contains(e)) {
         let spec = plugins::find(staying).expect("validated by the loader");
-        if let Some(req) = spec.requires.iter().find(|r| ids.iter().any(|i| i == *r)) {
+        if let Some(req) = spec
+            .requires(line)
+            .iter()
+            .find(|r| ids.iter().any(|i| i == *r))
+        {
             bail!(
                 "cannot remove {req}: {staying} needs it (Better Auth refuses to start without it); remove both with `rustauth plugins remove {staying} {req}`; nothing changed"
             );
@@ -312,7 +322,7 @@ pub fn remove(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
     if e.changed.is_empty() {
         return Ok(Exit::Ok);
     }
-    let after = config::parse_str(&e.text, &name)
+    let after = config::parse_str(&e.text, &name, None)
         .context("the edited config does not load; nothing was written")?;
     write_config(&path, &e.text)?;
     println!("disabled {} in {name}", e.changed.join(", "));

@@ -5,10 +5,10 @@ use serde_json::{Value, json};
 
 use super::Global;
 use crate::cli::{SchemaFormat, SchemaPrintArgs};
-use crate::config::{IdStrategy, Provider};
 use crate::exit::Exit;
+use crate::model::{Dialect, IdStrategy};
 use crate::schema::{self, Schema};
-use crate::sql::{self, Ddl};
+use crate::sql;
 
 pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
     let loaded = global.load(false)?;
@@ -16,7 +16,7 @@ pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
         .dialect
         .map(|d| d.provider())
         .or(loaded.config.database.provider)
-        .unwrap_or(Provider::Sqlite);
+        .unwrap_or(Dialect::Sqlite);
     let schema = schema::resolve(&loaded.config);
     match args.format {
         SchemaFormat::Sql => {
@@ -34,7 +34,7 @@ pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
 }
 
 /// The resolved model as JSON (the shape README.md documents).
-pub fn to_json(schema: &Schema, dialect: Provider) -> Value {
+pub fn to_json(schema: &Schema, dialect: Dialect) -> Value {
     let tables: Vec<Value> = schema
         .tables
         .iter()
@@ -42,7 +42,7 @@ pub fn to_json(schema: &Schema, dialect: Provider) -> Value {
             let mut columns = vec![json!({
                 "name": "id",
                 "field": "id",
-                "type": sql::types_id(dialect, schema.id),
+                "type": sql::id_type(dialect, schema.id),
                 "nullable": false,
                 "primary_key": true,
                 "unique": false,
@@ -54,12 +54,12 @@ pub fn to_json(schema: &Schema, dialect: Provider) -> Value {
                 json!({
                     "name": c.name,
                     "field": c.key,
-                    "type": sql::column_type(c, dialect, schema.id),
+                    "type": sql::column_type(c, sql::index_string_length(t, &c.name, dialect), dialect, schema.id),
                     "nullable": !c.required,
                     "primary_key": false,
                     "unique": c.unique,
                     "index": if c.index {
-                        json!({ "name": Ddl::index_name(&t.name, &c.name, c.unique), "unique": c.unique })
+                        json!({ "name": sql::index_name(&t.name, std::slice::from_ref(&c.name), c.unique, sql::Rules::of(schema.line).truncate_index_names), "unique": c.unique })
                     } else {
                         Value::Null
                     },
@@ -81,9 +81,9 @@ pub fn to_json(schema: &Schema, dialect: Provider) -> Value {
     })
 }
 
-fn id_default(dialect: Provider, id: IdStrategy) -> Value {
+fn id_default(dialect: Dialect, id: IdStrategy) -> Value {
     match (dialect, id) {
-        (Provider::Postgres, IdStrategy::Uuid) => json!("pg_catalog.gen_random_uuid()"),
+        (Dialect::Postgres, IdStrategy::Uuid) => json!("pg_catalog.gen_random_uuid()"),
         (_, IdStrategy::Serial) => json!("identity"),
         _ => Value::Null,
     }

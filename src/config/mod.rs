@@ -14,7 +14,7 @@ use indexmap::IndexMap;
 pub use env::Env;
 pub use parse::parse_str;
 
-use crate::schema::field::{FieldType, OnDelete};
+use crate::model::{Dialect, FieldType, IdStrategy, Line, Literal, OnDelete};
 use crate::schema::plugins::PluginOptions;
 
 /// The default config file name, looked up in `--cwd`.
@@ -33,82 +33,6 @@ pub enum ConfigError {
     },
     #[error("config file {path} does not exist; pass an existing file to --config")]
     Missing { path: String },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Provider {
-    Sqlite,
-    Postgres,
-    Mysql,
-    Mssql,
-}
-
-impl Provider {
-    pub const NAMES: [&'static str; 4] = ["sqlite", "postgres", "mysql", "mssql"];
-
-    pub fn parse(s: &str) -> Option<Provider> {
-        Some(match s {
-            "sqlite" => Provider::Sqlite,
-            "postgres" => Provider::Postgres,
-            "mysql" => Provider::Mysql,
-            "mssql" => Provider::Mssql,
-            _ => return None,
-        })
-    }
-
-    /// Like [`Provider::parse`], also taking the spellings people bring from elsewhere on
-    /// the command line: postgresql, pg, mariadb, sqlserver.
-    pub fn parse_cli(s: &str) -> Option<Provider> {
-        Provider::parse(s).or(match s {
-            "postgresql" | "pg" => Some(Provider::Postgres),
-            "mariadb" => Some(Provider::Mysql),
-            "sqlserver" => Some(Provider::Mssql),
-            _ => None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Provider::Sqlite => "sqlite",
-            Provider::Postgres => "postgres",
-            Provider::Mysql => "mysql",
-            Provider::Mssql => "mssql",
-        }
-    }
-}
-
-impl std::fmt::Display for Provider {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.name())
-    }
-}
-
-/// Better Auth `advanced.database.generateId`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum IdStrategy {
-    #[default]
-    Default,
-    Uuid,
-    Serial,
-}
-
-impl IdStrategy {
-    pub const NAMES: [&'static str; 3] = ["default", "uuid", "serial"];
-    pub fn parse(s: &str) -> Option<IdStrategy> {
-        Some(match s {
-            "default" => IdStrategy::Default,
-            "uuid" => IdStrategy::Uuid,
-            "serial" => IdStrategy::Serial,
-            _ => return None,
-        })
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            IdStrategy::Default => "default",
-            IdStrategy::Uuid => "uuid",
-            IdStrategy::Serial => "serial",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -133,6 +57,8 @@ impl RateLimitStorage {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ProjectConfig {
+    /// `better_auth`: the upstream line whose schema and SQL are reproduced.
+    pub better_auth: Line,
     pub framework: Option<String>,
     pub base_url: Option<String>,
     pub base_path: Option<String>,
@@ -142,7 +68,7 @@ pub struct ProjectConfig {
 #[derive(Debug, Clone, PartialEq)]
 pub struct DatabaseConfig {
     pub adapter: Option<String>,
-    pub provider: Option<Provider>,
+    pub provider: Option<Dialect>,
     pub url_env: String,
     pub url: Option<String>,
     pub migrations_dir: String,
@@ -214,6 +140,8 @@ pub struct AdditionalField {
     pub bigint: bool,
     /// `default = "now"` (upstream's `() => new Date()`).
     pub default_now: bool,
+    /// `default = <string, integer or boolean>`: a static default.
+    pub default: Option<Literal>,
     pub references: Option<AdditionalReference>,
 }
 
@@ -294,7 +222,13 @@ pub fn locate(cwd: &Path, explicit: Option<&Path>) -> Result<Option<PathBuf>, Co
 
 /// Loads `.env` files and the config. `required`: a missing file is an error (commands
 /// that need a config); otherwise a missing file gives the defaults.
-pub fn load(cwd: &Path, explicit: Option<&Path>, required: bool) -> Result<Loaded, ConfigError> {
+/// `line`: a Better Auth line given on the command line (wins over the file's).
+pub fn load(
+    cwd: &Path,
+    explicit: Option<&Path>,
+    required: bool,
+    line: Option<Line>,
+) -> Result<Loaded, ConfigError> {
     let path = locate(cwd, explicit)?;
     let mut dirs = Vec::new();
     if let Some(dir) = path.as_ref().and_then(|p| p.parent()) {
@@ -308,7 +242,7 @@ pub fn load(cwd: &Path, explicit: Option<&Path>, required: bool) -> Result<Loade
                 path: p.display().to_string(),
                 source,
             })?;
-            let mut c = parse_str(&text, &p.display().to_string())?;
+            let mut c = parse_str(&text, &p.display().to_string(), line)?;
             c.path = Some(p.clone());
             c
         }
@@ -317,7 +251,11 @@ pub fn load(cwd: &Path, explicit: Option<&Path>, required: bool) -> Result<Loade
                 path: cwd.join(FILE_NAME).display().to_string(),
             });
         }
-        None => Config::default(),
+        None => {
+            let mut c = Config::default();
+            c.project.better_auth = line.unwrap_or_default();
+            c
+        }
     };
     Ok(Loaded {
         config,

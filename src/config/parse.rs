@@ -9,7 +9,7 @@ use toml_edit::{ImDocument, Item, Key, TableLike, Value};
 
 use super::suggest::hint;
 use super::*;
-use crate::schema::field::{FieldType, OnDelete};
+use crate::model::{FieldType, Line, Literal, OnDelete};
 use crate::schema::plugins::{self, PluginOptions};
 
 const TOP_KEYS: &[&str] = &[
@@ -21,7 +21,13 @@ const TOP_KEYS: &[&str] = &[
     "plugins",
     "models",
 ];
-const PROJECT_KEYS: &[&str] = &["framework", "base_url", "base_path", "production"];
+const PROJECT_KEYS: &[&str] = &[
+    "better_auth",
+    "framework",
+    "base_url",
+    "base_path",
+    "production",
+];
 const DATABASE_KEYS: &[&str] = &[
     "adapter",
     "provider",
@@ -59,9 +65,14 @@ const FIELD_TYPES: &[&str] = &[
     "string", "number", "boolean", "date", "json", "string[]", "number[]",
 ];
 
-/// Parses the text of a rustauth.toml; `path` is only used in messages.
-pub fn parse_str(text: &str, path: &str) -> Result<Config, ConfigError> {
-    let p = Parser { text, path };
+/// Parses the text of a rustauth.toml; `path` is only used in messages. `line`: the
+/// Better Auth line given on the command line, which wins over `[project] better_auth`.
+pub fn parse_str(text: &str, path: &str, line: Option<Line>) -> Result<Config, ConfigError> {
+    let p = Parser {
+        text,
+        path,
+        line_override: line,
+    };
     let doc = ImDocument::parse(text).map_err(|e| {
         let (line, col) = e.span().map(|s| p.line_col(s.start)).unwrap_or((1, 1));
         let msg = e.message().lines().next().unwrap_or("").trim().to_string();
@@ -73,6 +84,7 @@ pub fn parse_str(text: &str, path: &str) -> Result<Config, ConfigError> {
 struct Parser<'a> {
     text: &'a str,
     path: &'a str,
+    line_override: Option<Line>,
 }
 
 type R<T> = Result<T, ConfigError>;
@@ -244,19 +256,27 @@ impl Parser<'_> {
         if let Some(t) = self.table(root, "project", "")? {
             let p = "project";
             self.check_keys(t, p, PROJECT_KEYS)?;
+            if let Some(s) = self.choice(t, "better_auth", p, &Line::NAMES)? {
+                c.project.better_auth = Line::parse(&s).expect("checked");
+            }
             c.project.framework = self.string(t, "framework", p)?;
             c.project.base_url = self.string(t, "base_url", p)?;
             c.project.base_path = self.string(t, "base_path", p)?;
             c.project.production = self.bool(t, "production", p)?.unwrap_or(false);
         }
 
+        if let Some(line) = self.line_override {
+            c.project.better_auth = line;
+        }
+        let line = c.project.better_auth;
+
         if let Some(t) = self.table(root, "database", "")? {
             let p = "database";
             self.check_keys(t, p, DATABASE_KEYS)?;
             let d = &mut c.database;
             d.adapter = self.string(t, "adapter", p)?;
-            if let Some(s) = self.choice(t, "provider", p, &Provider::NAMES)? {
-                d.provider = Provider::parse(&s);
+            if let Some(s) = self.choice(t, "provider", p, &Dialect::NAMES)? {
+                d.provider = Dialect::parse(&s);
             }
             if let Some(s) = self.string(t, "url_env", p)? {
                 d.url_env = s;
@@ -305,7 +325,7 @@ impl Parser<'_> {
         }
 
         if let Some(t) = self.table(root, "plugins", "")? {
-            c.plugins = self.plugins(t)?;
+            c.plugins = self.plugins(t, line)?;
         }
 
         if let Some(t) = self.table(root, "models", "")? {
@@ -328,46 +348,90 @@ impl Parser<'_> {
         Ok(c)
     }
 
-    fn plugins(&self, t: &dyn TableLike) -> R<PluginsConfig> {
-        let ids = plugins::ids();
+    /// The message for a plugin id that exists, but not on `line`.
+    fn plugin_not_on_line(&self, spec: &plugins::PluginSpec, at: &str, line: Line) -> ConfigError {
+        let id = spec.id;
+        self.error(match spec.availability {
+            plugins::Availability::Removed { replacement } => format!(
+                "plugin `{id}`{at} was removed in Better Auth 1.7; use {replacement} instead (or set `better_auth = \"1.6\"` in `[project]`)"
+            ),
+            _ => format!(
+                "plugin `{id}`{at} is new in Better Auth 1.7 and does not exist on the {line} line; set `better_auth = \"1.7\"` in `[project]` to use it"
+            ),
+        })
+    }
+
+    fn plugins(&self, t: &dyn TableLike, line: Line) -> R<PluginsConfig> {
+        let ids = plugins::ids(line);
         let mut out = PluginsConfig::default();
         for (k, item) in t.iter() {
             if k == "enabled" {
                 continue;
             }
             let key = t.key(k).expect("key exists");
-            if plugins::find(k).is_none() {
+            let Some(spec) = plugins::find(k) else {
                 let hint_text = match suggest::nearest(k, ids.iter().copied()) {
-                    Some(n) if k != "enabled" => format!("; did you mean `{n}`?"),
-                    _ => format!("; valid plugin ids: {}", ids.join(", ")),
+                    Some(n) => format!("; did you mean `{n}`?"),
+                    None => format!("; valid plugin ids: {}", ids.join(", ")),
                 };
                 return Err(self.error(format!(
                     "unknown key `plugins.{k}`{}: not a plugin id{hint_text}",
                     self.key_at(key)
                 )));
+            };
+            if !spec.on(line) {
+                return Err(self.plugin_not_on_line(spec, &self.key_at(key), line));
             }
-            let spec = plugins::find(k).expect("checked");
             let Some(opts) = item.as_table_like() else {
                 return Err(self.error(format!(
                     "`plugins.{k}`{} must be a table of options",
                     self.key_at(key)
                 )));
             };
-            let allowed: Vec<&str> = spec.options.iter().map(|o| o.key).collect();
             let prefix = format!("plugins.{k}");
-            if allowed.is_empty()
-                && let Some((ok, _)) = opts.iter().next()
-            {
-                return Err(self.error(format!(
-                        "unknown key `{prefix}.{ok}`{}: plugin `{k}` has no options that change the schema",
-                        self.key_at(opts.key(ok).expect("key exists"))
-                    )));
-            }
-            self.check_keys(opts, &prefix, &allowed)?;
+            let allowed: Vec<&str> = spec.options_on(line).map(|o| o.key).collect();
             let mut po = PluginOptions::default();
             for (ok, _) in opts.iter() {
-                let v = self.bool(opts, ok, &prefix)?.expect("present");
-                po.flags.insert(ok.to_string(), v);
+                let okey = opts.key(ok).expect("key exists");
+                let Some(o) = spec.options.iter().find(|o| o.key == ok) else {
+                    if allowed.is_empty() {
+                        return Err(self.error(format!(
+                            "unknown key `{prefix}.{ok}`{}: plugin `{k}` has no options that change the schema",
+                            self.key_at(okey)
+                        )));
+                    }
+                    self.check_keys(opts, &prefix, &allowed)?;
+                    unreachable!("check_keys rejects the unknown key");
+                };
+                if !o.on(line) {
+                    return Err(self.error(match o.only {
+                        Some(Line::V1_7) => format!(
+                            "`{prefix}.{ok}`{} is new in Better Auth 1.7 and does not exist on the {line} line; set `better_auth = \"1.7\"` in `[project]` to use it",
+                            self.key_at(okey)
+                        ),
+                        _ => format!(
+                            "`{prefix}.{ok}`{} was removed in Better Auth 1.7 ({}); remove the key (or set `better_auth = \"1.6\"` in `[project]`)",
+                            self.key_at(okey),
+                            o.effect
+                        ),
+                    }));
+                }
+                match o.kind {
+                    plugins::OptionKind::Flag => {
+                        let v = self.bool(opts, ok, &prefix)?.expect("present");
+                        po.flags.insert(ok.to_string(), v);
+                    }
+                    plugins::OptionKind::Text => {
+                        let v = self.string(opts, ok, &prefix)?.expect("present");
+                        if v.trim().is_empty() {
+                            return Err(self.error(format!(
+                                "`{prefix}.{ok}`{} must not be empty",
+                                self.key_at(okey)
+                            )));
+                        }
+                        po.text.insert(ok.to_string(), v);
+                    }
+                }
             }
             out.options.insert(k.to_string(), po);
         }
@@ -390,15 +454,21 @@ impl Parser<'_> {
                 )));
             };
             let id = s.value();
-            if plugins::find(id).is_none() {
-                let near = suggest::nearest(id, ids.iter().copied())
-                    .map(|n| format!(" (did you mean `{n}`?)"))
-                    .unwrap_or_default();
-                return Err(self.error(format!(
-                    "unknown plugin id `{id}` in `plugins.enabled`{}{near}; valid plugin ids: {}",
-                    self.at(vspan),
-                    ids.join(", ")
-                )));
+            match plugins::find(id) {
+                None => {
+                    let near = suggest::nearest(id, ids.iter().copied())
+                        .map(|n| format!(" (did you mean `{n}`?)"))
+                        .unwrap_or_default();
+                    return Err(self.error(format!(
+                        "unknown plugin id `{id}` in `plugins.enabled`{}{near}; valid plugin ids: {}",
+                        self.at(vspan),
+                        ids.join(", ")
+                    )));
+                }
+                Some(spec) if !spec.on(line) => {
+                    return Err(self.plugin_not_on_line(spec, &self.at(vspan), line));
+                }
+                Some(_) => {}
             }
             if out.enabled.iter().any(|e| e == id) {
                 return Err(self.error(format!(
@@ -406,12 +476,20 @@ impl Parser<'_> {
                     self.at(vspan)
                 )));
             }
+            // A plugin's required string options (mcp's `resource` on 1.7).
+            if let Some(missing) = plugins::find(id)
+                .expect("checked")
+                .required_text(line)
+                .filter(|o| out.options.get(id).and_then(|p| p.text(o.key)).is_none())
+            {
+                return Err(self.error(missing.missing_message(id, &self.at(vspan))));
+            }
             out.enabled.push(id.clone());
         }
         for id in &out.enabled {
             let spec = plugins::find(id).expect("checked");
             // Upstream looks the required plugin up in the whole list: order is free.
-            for req in spec.requires {
+            for &req in spec.requires(line) {
                 if !out.enabled.iter().any(|e| e == req) {
                     return Err(self.error(format!(
                         "plugin `{id}` needs `{req}` enabled too (Better Auth refuses to start without it); add \"{req}\" to `plugins.enabled`{}",
@@ -522,9 +600,14 @@ impl Parser<'_> {
                 )));
             }
         };
-        let default_now = match self.value(t, "default") {
-            Some((Value::String(s), _)) => s.value() == "now" && ty == FieldType::Date,
-            _ => false,
+        let (default_now, default) = match self.value(t, "default") {
+            Some((Value::String(s), _)) if s.value() == "now" && ty == FieldType::Date => {
+                (true, None)
+            }
+            Some((Value::String(s), _)) => (false, Some(Literal::Str(s.value().clone()))),
+            Some((Value::Integer(n), _)) => (false, Some(Literal::Int(*n.value()))),
+            Some((Value::Boolean(b), _)) => (false, Some(Literal::Bool(*b.value()))),
+            _ => (false, None),
         };
         let references = match self.table(t, "references", p)? {
             None => None,
@@ -561,6 +644,7 @@ impl Parser<'_> {
             sortable: self.bool(t, "sortable", p)?.unwrap_or(false),
             bigint: self.bool(t, "bigint", p)?.unwrap_or(false),
             default_now,
+            default,
             references,
         })
     }

@@ -9,6 +9,11 @@ pub struct CatalogColumn {
     /// such as `int4`, mysql `DATA_TYPE` such as `varchar`, sqlite the declared type).
     pub data_type: String,
     pub nullable: bool,
+    /// The column has a default or is generated (identity, auto-increment).
+    pub has_default: bool,
+    /// The most bytes a value can take (MySQL `character_octet_length`), for the index
+    /// byte budget; `None` when unbounded or not read.
+    pub max_bytes: Option<u64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,9 +50,20 @@ impl CatalogTable {
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Catalog {
     pub tables: Vec<CatalogTable>,
+    /// Where the index names the schema declares at table level already exist, in any
+    /// table of the schema (index name, table name).
+    pub named_indexes: Vec<(String, String)>,
 }
 
 impl Catalog {
+    /// The table other than `table` that has an index named `name` (case-insensitively).
+    pub fn index_elsewhere(&self, name: &str, table: &str) -> Option<&str> {
+        self.named_indexes
+            .iter()
+            .find(|(i, t)| i.eq_ignore_ascii_case(name) && !t.eq_ignore_ascii_case(table))
+            .map(|(_, t)| t.as_str())
+    }
+
     pub fn table(&self, name: &str) -> Option<&CatalogTable> {
         self.tables.iter().find(|t| t.name == name)
     }

@@ -13,7 +13,7 @@ use std::time::Duration;
 pub use catalog::Catalog;
 pub use target::Target;
 
-use crate::config::Provider;
+use crate::model::Dialect;
 
 /// A database error, already worded for the user (one line, no password).
 #[derive(Debug, thiserror::Error)]
@@ -74,10 +74,10 @@ impl Db {
     pub async fn connect(target: &Target, timeout: Duration) -> Result<Db> {
         let fut = async {
             Ok(match target.provider {
-                Provider::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target, timeout).await?),
-                Provider::Postgres => Db::Postgres(postgres::Postgres::connect(target).await?),
-                Provider::Mysql => Db::Mysql(mysql::Mysql::connect(target).await?),
-                Provider::Mssql => {
+                Dialect::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target, timeout).await?),
+                Dialect::Postgres => Db::Postgres(postgres::Postgres::connect(target).await?),
+                Dialect::Mysql => Db::Mysql(mysql::Mysql::connect(target).await?),
+                Dialect::Mssql => {
                     return Err(DbError(
                         "mssql databases cannot be connected to: rustauth writes SQL Server SQL only (use `rustauth generate --dialect mssql`) and applies nothing there".into(),
                     ));
@@ -94,11 +94,11 @@ impl Db {
         }
     }
 
-    pub fn provider(&self) -> Provider {
+    pub fn provider(&self) -> Dialect {
         match self {
-            Db::Sqlite(_) => Provider::Sqlite,
-            Db::Postgres(_) => Provider::Postgres,
-            Db::Mysql(_) => Provider::Mysql,
+            Db::Sqlite(_) => Dialect::Sqlite,
+            Db::Postgres(_) => Dialect::Postgres,
+            Db::Mysql(_) => Dialect::Mysql,
         }
     }
 
@@ -113,11 +113,17 @@ impl Db {
 
     /// Reads the given tables (by name) in a constant number of round trips; tables that
     /// do not exist are absent from the catalog.
-    pub async fn introspect(&mut self, names: &[String]) -> Result<Catalog> {
+    /// `index_names`: table-level index names the schema declares, looked up in every
+    /// table of the schema (SQLite, PostgreSQL: index names are schema-wide there).
+    pub async fn introspect(
+        &mut self,
+        names: &[String],
+        index_names: &[String],
+    ) -> Result<Catalog> {
         match self {
-            Db::Sqlite(d) => d.introspect(names).await,
-            Db::Postgres(d) => d.introspect(names).await,
-            Db::Mysql(d) => d.introspect(names).await,
+            Db::Sqlite(d) => d.introspect(names, index_names).await,
+            Db::Postgres(d) => d.introspect(names, index_names).await,
+            Db::Mysql(d) => d.introspect(names, index_names).await,
         }
     }
 

@@ -56,14 +56,19 @@ impl Mysql {
         vec!["?"; n].join(", ")
     }
 
-    pub async fn introspect(&mut self, names: &[String]) -> Result<Catalog> {
+    pub async fn introspect(
+        &mut self,
+        names: &[String],
+        _index_names: &[String],
+    ) -> Result<Catalog> {
         let mut catalog = Catalog::default();
         if names.is_empty() {
             return Ok(catalog);
         }
         let list = Self::in_list(names.len());
         let sql = format!(
-            "select cast(table_name as char), cast(column_name as char), cast(data_type as char), is_nullable = 'YES' \
+            "select cast(table_name as char), cast(column_name as char), cast(data_type as char), is_nullable = 'YES', \
+               column_default is not null or extra like '%auto_increment%', cast(character_octet_length as signed) \
              from information_schema.columns where table_schema = database() and table_name in ({list}) \
              order by table_name, ordinal_position"
         );
@@ -115,6 +120,12 @@ impl Mysql {
                     name: r.get(1),
                     data_type: r.get(2),
                     nullable: flag(&r, 3),
+                    has_default: flag(&r, 4),
+                    max_bytes: r
+                        .try_get::<Option<i64>, _>(5)
+                        .ok()
+                        .flatten()
+                        .and_then(|b| u64::try_from(b).ok()),
                 },
             );
         }

@@ -45,7 +45,7 @@ impl Postgres {
     pub async fn connect(target: &Target) -> Result<Postgres> {
         let mut conn = Self::open(target).await?;
         let row = conn
-            .fetch_one("select current_database()::text, current_setting('search_path'), (select array_agg(nspname::text) from pg_catalog.pg_namespace)")
+            .fetch_one("select current_database()::text, current_setting('search_path'), (select array_agg(nspname::text) from pg_catalog.pg_namespace), coalesce(pg_catalog.current_schema()::text, 'public')")
             .await
             .map_err(|e| DbError::sqlx(target, "cannot query", e))?;
         let database: String = row.get(0);
@@ -53,6 +53,7 @@ impl Postgres {
         let schemas: Vec<String> = row.get(2);
         let schema = match &target.schema {
             Some(s) => s.clone(),
+            None if target.current_schema => row.get(3),
             None => first_schema(&search_path),
         };
         let schema_exists = schemas.contains(&schema);
@@ -66,10 +67,34 @@ impl Postgres {
         })
     }
 
-    pub async fn introspect(&mut self, names: &[String]) -> Result<Catalog> {
+    pub async fn introspect(
+        &mut self,
+        names: &[String],
+        index_names: &[String],
+    ) -> Result<Catalog> {
         let names: Vec<String> = names.to_vec();
+        let mut catalog = Catalog::default();
+        if !index_names.is_empty() {
+            let lower: Vec<String> = index_names.iter().map(|n| n.to_lowercase()).collect();
+            let rows = sqlx::query(
+                "select i.relname::text, t.relname::text from pg_catalog.pg_index ix \
+                 join pg_catalog.pg_class t on t.oid = ix.indrelid \
+                 join pg_catalog.pg_class i on i.oid = ix.indexrelid \
+                 join pg_catalog.pg_namespace n on n.oid = t.relnamespace \
+                 where n.nspname = $1 and lower(i.relname) = any($2)",
+            )
+            .bind(&self.schema)
+            .bind(&lower)
+            .fetch_all(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot read the indexes of", e))?;
+            for r in rows {
+                catalog.named_indexes.push((r.get(0), r.get(1)));
+            }
+        }
         let cols = sqlx::query(
-            "select c.relname::text, a.attname::text, t.typname::text, not a.attnotnull \
+            "select c.relname::text, a.attname::text, t.typname::text, not a.attnotnull, \
+               a.atthasdef or a.attidentity <> '' or a.attgenerated <> '' \
              from pg_catalog.pg_attribute a \
              join pg_catalog.pg_class c on c.oid = a.attrelid \
              join pg_catalog.pg_namespace n on n.oid = c.relnamespace \
@@ -115,7 +140,6 @@ impl Postgres {
         .await
         .map_err(|e| self.err("cannot read the foreign keys of", e))?;
 
-        let mut catalog = Catalog::default();
         for r in cols {
             let table: String = r.get(0);
             catalog.add_column(
@@ -124,6 +148,8 @@ impl Postgres {
                     name: r.get(1),
                     data_type: r.get(2),
                     nullable: r.get(3),
+                    has_default: r.get(4),
+                    max_bytes: None,
                 },
             );
         }

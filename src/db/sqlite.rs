@@ -50,15 +50,37 @@ impl Sqlite {
         vec!["?"; n].join(", ")
     }
 
-    pub async fn introspect(&mut self, names: &[String]) -> Result<Catalog> {
+    pub async fn introspect(
+        &mut self,
+        names: &[String],
+        index_names: &[String],
+    ) -> Result<Catalog> {
         let mut catalog = Catalog::default();
         if names.is_empty() {
             return Ok(catalog);
         }
+        if !index_names.is_empty() {
+            let sql = format!(
+                "select name, tbl_name from sqlite_master where type = 'index' and lower(name) in ({})",
+                Self::in_list(index_names.len())
+            );
+            let mut q = sqlx::query(&sql);
+            for n in index_names {
+                q = q.bind(n.to_lowercase());
+            }
+            for r in q
+                .fetch_all(&mut self.conn)
+                .await
+                .map_err(|e| self.err("cannot read the indexes of", e))?
+            {
+                catalog.named_indexes.push((r.get(0), r.get(1)));
+            }
+        }
         let list = Self::in_list(names.len());
         let queries = [
             format!(
-                "select m.name, p.name, p.type, p.\"notnull\" = 0 from sqlite_master m join pragma_table_info(m.name) p \
+                "select m.name, p.name, p.type, p.\"notnull\" = 0, p.dflt_value is not null or (p.pk = 1 and lower(p.type) = 'integer') \
+                 from sqlite_master m join pragma_table_info(m.name) p \
                  where m.type = 'table' and m.name in ({list}) order by m.name, p.cid"
             ),
             format!(
@@ -90,6 +112,8 @@ impl Sqlite {
                     name: r.get(1),
                     data_type: r.get(2),
                     nullable: r.get(3),
+                    has_default: r.get(4),
+                    max_bytes: None,
                 },
             );
         }

@@ -4,15 +4,19 @@
 use std::path::Path;
 
 use super::DbError;
-use crate::config::{Config, Env, Provider};
+use crate::config::{Config, Env};
+use crate::model::Dialect;
 
 /// A database to connect to. The URL is private: only [`Target::describe`] is printed.
 #[derive(Clone)]
 pub struct Target {
-    pub provider: Provider,
+    pub provider: Dialect,
     url: String,
     /// PostgreSQL: `database.schema`.
     pub schema: Option<String>,
+    /// PostgreSQL without `database.schema`: the schema is `current_schema()` (the 1.7
+    /// line) rather than the first real entry of `search_path` (1.6.9).
+    pub current_schema: bool,
     host: Option<String>,
     port: Option<String>,
     database: Option<String>,
@@ -55,6 +59,7 @@ impl Target {
         }
         Ok(Target {
             schema: config.database.schema.clone(),
+            current_schema: config.project.better_auth >= crate::model::Line::V1_7,
             ..target
         })
     }
@@ -65,17 +70,17 @@ impl Target {
             return Err(format!("unparseable database URL (expected {SCHEMES})"));
         };
         let provider = match scheme.to_ascii_lowercase().as_str() {
-            "sqlite" => Provider::Sqlite,
-            "postgres" | "postgresql" => Provider::Postgres,
-            "mysql" | "mariadb" => Provider::Mysql,
-            "mssql" | "sqlserver" => Provider::Mssql,
+            "sqlite" => Dialect::Sqlite,
+            "postgres" | "postgresql" => Dialect::Postgres,
+            "mysql" | "mariadb" => Dialect::Mysql,
+            "mssql" | "sqlserver" => Dialect::Mssql,
             _ => {
                 return Err(format!(
                     "unparseable database URL: unknown scheme (expected {SCHEMES})"
                 ));
             }
         };
-        if provider == Provider::Sqlite {
+        if provider == Dialect::Sqlite {
             let path = rest.trim_start_matches("//");
             let (file, query) = match path.split_once('?') {
                 Some((f, q)) => (f, Some(q)),
@@ -99,6 +104,7 @@ impl Target {
                 provider,
                 url,
                 schema: None,
+                current_schema: true,
                 host: None,
                 port: None,
                 database: Some(shown),
@@ -143,6 +149,7 @@ impl Target {
             provider,
             url,
             schema: None,
+            current_schema: true,
             host: (!host.is_empty()).then_some(host),
             port,
             database,
@@ -163,7 +170,7 @@ impl Target {
     /// `postgres database "app" on db.internal:5432`, `sqlite database /srv/auth.db`.
     pub fn describe(&self) -> String {
         match self.provider {
-            Provider::Sqlite => {
+            Dialect::Sqlite => {
                 format!("sqlite database {}", self.database.as_deref().unwrap_or(""))
             }
             p => {

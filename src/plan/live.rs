@@ -3,11 +3,12 @@
 
 use std::time::Duration;
 
-use crate::config::{Loaded, Provider, adapter};
+use crate::config::{Loaded, adapter};
 use crate::db::{Db, DbError, Target};
+use crate::model::Dialect;
 use crate::schema::{self, Schema};
 
-use super::{Plan, diff};
+use super::{Plan, PlanError, diff};
 
 /// A connected database with the target schema and the plan against it.
 pub struct Live {
@@ -61,13 +62,13 @@ pub fn target(loaded: &Loaded, command: &str) -> Result<Target, LiveError> {
             Some(adapter::AdapterKind::Sql) => {}
         },
     }
-    if config.database.provider == Some(Provider::Mssql) {
+    if config.database.provider == Some(Dialect::Mssql) {
         return Err(LiveError::Failed(format!(
             "`rustauth {command}` does not support mssql: rustauth writes SQL Server SQL only; use `rustauth generate --dialect mssql` and apply the file with your SQL Server tooling"
         )));
     }
     let target = Target::from_config(config, &loaded.env, &config.base_dir(&loaded.cwd))?;
-    if target.provider == Provider::Mssql {
+    if target.provider == Dialect::Mssql {
         return Err(LiveError::Failed(format!(
             "`rustauth {command}` does not support mssql URLs: rustauth writes SQL Server SQL only; use `rustauth generate --dialect mssql`"
         )));
@@ -113,21 +114,32 @@ pub fn resume_from(loaded: &Loaded, kind: PlanKind) -> Option<&str> {
 /// Introspects and diffs again (after the lock is taken, say). Row counts are read only
 /// for tables that would get a NOT NULL column, in one extra round trip. `resume`: the
 /// history table, to finish the indexes of a plan that stopped half-way (MySQL).
-pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Result<Plan, DbError> {
+pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Result<Plan, LiveError> {
     let dialect = db.provider();
+    let rules = crate::sql::Rules::of(schema.line);
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
-    let mut catalog = db.introspect(&names).await?;
+    let index_names: Vec<String> = schema
+        .tables
+        .iter()
+        .flat_map(|t| {
+            t.indexes.iter().map(|i| {
+                crate::sql::index_name(&t.name, &i.columns, i.unique, rules.truncate_index_names)
+            })
+        })
+        .collect();
+    let mut catalog = db.introspect(&names, &index_names).await?;
     let unfinished = match resume {
         Some(table) => db.unfinished_plan(table).await?,
         None => None,
     };
-    let finish = |mut plan: Plan, catalog: &crate::db::Catalog| {
+    let finish = |plan: Result<Plan, PlanError>, catalog: &crate::db::Catalog| {
+        let mut plan = plan.map_err(|e| LiveError::Failed(e.to_string()))?;
         if let Some(sql) = &unfinished {
             plan.resume_indexes(schema, catalog, sql);
         }
-        plan
+        Ok::<Plan, LiveError>(plan)
     };
-    let plan = finish(diff(schema, &catalog, dialect), &catalog);
+    let plan = finish(diff(schema, &catalog, dialect), &catalog)?;
     let row_checks: Vec<String> = plan
         .added
         .iter()
@@ -137,9 +149,11 @@ pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Resul
         })
         .map(|(t, _)| t.clone())
         .collect();
-    if row_checks.is_empty() || dialect == Provider::Sqlite {
+    // SQLite refuses such a column whatever the rows; the 1.7 line still names the
+    // populated tables (its unsafe changes).
+    if row_checks.is_empty() || (dialect == Dialect::Sqlite && !rules.diagnostics_1_7) {
         return Ok(plan);
     }
     db.read_row_presence(&mut catalog, &row_checks).await?;
-    Ok(finish(diff(schema, &catalog, dialect), &catalog))
+    finish(diff(schema, &catalog, dialect), &catalog)
 }

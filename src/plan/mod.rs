@@ -1,15 +1,16 @@
 //! The plan: what a database lacks of the target schema, as upstream's `getMigrations`
-//! computes it, put in an order that executes (parity rules A to C), with upstream's type
-//! warnings, drift that upstream ignores, and blockers (statements that would fail or
-//! invent data on a database in use).
+//! computes it for the schema's Better Auth line, in an order that executes (parity rules A
+//! to C on the 1.6 line; the 1.7 line's own order needs none), with upstream's warnings,
+//! drift that upstream ignores, blockers (statements that would fail or invent data on a
+//! database in use), and on the 1.7 line upstream's unsafe changes and schema problems.
 
 pub mod live;
 mod types;
 
-use crate::config::Provider;
 use crate::db::Catalog;
+use crate::model::{Dialect, FieldType};
 use crate::schema::{Column, Schema, Table};
-use crate::sql::{self, Ddl, Dialect};
+use crate::sql::{self, Ddl, Rules, Style};
 
 pub use types::match_type;
 
@@ -24,6 +25,16 @@ pub struct Blocker {
     pub fix: String,
 }
 
+/// Why no plan can be made: upstream refuses it before writing or running anything.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanError {
+    /// An existing index has the name of one the schema declares, but other columns or
+    /// uniqueness; or its name is taken by another table; or it cannot be created on an
+    /// existing MySQL/SQL Server column. The text is upstream's.
+    #[error("{0}")]
+    Index(String),
+}
+
 /// What `migrate` would do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -34,11 +45,18 @@ pub struct Plan {
     pub created: Vec<String>,
     /// Columns to add, per existing table, in schema order.
     pub added: Vec<(String, Vec<String>)>,
-    /// Upstream's warnings (type mismatches), worded as upstream words them.
+    /// Table-level indexes to create on existing tables (table, index name).
+    pub indexes: Vec<(String, String)>,
+    /// Upstream's warnings, worded as upstream words them.
     pub warnings: Vec<String>,
     /// Drift upstream ignores (nullability, missing indexes or unique constraints).
     pub drift: Vec<String>,
     pub blockers: Vec<Blocker>,
+    /// 1.7: upstream's messages for changes that corrupt a populated database (generate
+    /// writes them as a banner; migrate refuses).
+    pub unsafe_changes: Vec<String>,
+    /// 1.7: columns Better Auth never writes that reject every insert (migrate refuses).
+    pub schema_problems: Vec<String>,
     /// Indexes finished for a plan that stopped half-way (names), beyond upstream.
     pub resumed: Vec<String>,
 }
@@ -50,61 +68,157 @@ impl Plan {
 
     /// Finishes an interrupted plan (MySQL commits each statement, so a failed or killed
     /// migrate can leave new tables without their indexes, which upstream's diff never
-    /// plans again): every declared index whose table and column exist, that the database
-    /// lacks, and that the unfinished plan's SQL creates, is added after the others.
+    /// plans again): every field index of the schema whose table and column exist, that
+    /// the database lacks, and that the unfinished plan's SQL creates, is added after the
+    /// others.
     pub fn resume_indexes(&mut self, schema: &Schema, catalog: &Catalog, unfinished_sql: &str) {
+        let rules = Rules::of(schema.line);
+        let style = Style::of(schema, self.dialect);
         for table in &schema.tables {
             let Some(existing) = catalog.table(&table.name) else {
                 continue;
             };
-            for c in table.columns.iter().filter(|c| c.index) {
-                let name = Ddl::index_name(&table.name, &c.name, c.unique);
+            for c in table.columns.iter().filter(|c| c.index || c.unique) {
+                let stmt = field_index(table, c, c.unique, rules, self.dialect);
+                let name = stmt.index().expect("an index").to_string();
                 if existing.column(&c.name).is_none()
                     || existing.indexes.iter().any(|i| i.name == name)
-                {
-                    continue;
-                }
-                let stmt = Ddl::CreateIndex {
-                    table: table.name.clone(),
-                    column: c.name.clone(),
-                    unique: c.unique,
-                };
-                if self.statements.contains(&stmt)
-                    || !unfinished_sql.contains(&sql::render_one(&stmt, self.dialect, schema.id))
+                    || self.statements.contains(&stmt)
+                    || !unfinished_sql.contains(&sql::render_one(&stmt, &style))
                 {
                     continue;
                 }
                 self.statements.push(stmt);
                 self.resumed.push(name);
-                let prefix = format!("Column {}.{} should be", table.name, c.name);
-                self.drift.retain(|d| !d.starts_with(&prefix));
+                self.drift
+                    .retain(|d| !d.starts_with(&drift_prefix(table, c)));
             }
         }
     }
 
     /// The plan's SQL as upstream's `compileMigrations` joins it.
     pub fn sql(&self, schema: &Schema) -> String {
-        sql::render(&self.statements, self.dialect, schema.id)
+        sql::render(&self.statements, &Style::of(schema, self.dialect))
+    }
+
+    /// What generate writes: the plan, after upstream's "DO NOT RUN" banner when it has
+    /// unsafe changes (1.7).
+    pub fn script(&self, schema: &Schema) -> String {
+        let sql = self.sql(schema);
+        if self.unsafe_changes.is_empty() || sql.is_empty() {
+            return sql;
+        }
+        let rule = format!("-- {}", "-".repeat(77));
+        let mut lines = vec![
+            rule.clone(),
+            "-- DO NOT RUN THIS SCRIPT AS IT IS.".to_string(),
+            "-- Applying it to a populated database corrupts the rows it touches:".to_string(),
+        ];
+        for change in &self.unsafe_changes {
+            lines.push("--".into());
+            lines.push(format!("-- {change}"));
+        }
+        lines.push(rule);
+        lines.push(sql);
+        lines.join("\n")
     }
 }
 
 /// The plan for an empty database: every table.
 pub fn fresh(schema: &Schema, dialect: Dialect) -> Plan {
     diff(schema, &Catalog::default(), dialect)
+        .expect("an empty database has no index to conflict with")
+}
+
+/// The start of a drift note about a column's index (to retract it once planned).
+fn drift_prefix(table: &Table, c: &Column) -> String {
+    format!("Column {}.{} should be", table.name, c.name)
+}
+
+/// The index of one field: `_uidx` when `unique`.
+fn field_index(table: &Table, c: &Column, unique: bool, rules: Rules, dialect: Dialect) -> Ddl {
+    Ddl::CreateIndex {
+        name: sql::index_name(
+            &table.name,
+            std::slice::from_ref(&c.name),
+            unique,
+            rules.truncate_index_names,
+        ),
+        table: table.name.clone(),
+        columns: vec![c.name.clone()],
+        unique,
+        where_not_null: unique
+            && !c.required
+            && rules.mssql_filtered_unique
+            && dialect == Dialect::Mssql,
+    }
 }
 
 /// Diffs the target schema against what the database has.
-pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Plan {
+pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Result<Plan, PlanError> {
+    let rules = Rules::of(schema.line);
+    let style = Style::of(schema, dialect);
     let mut alters = Vec::new();
     let mut added_indexes = Vec::new();
+    let mut table_level = Vec::new();
+    let mut planned_table_level = Vec::new();
     let mut added = Vec::new();
     let mut to_create: Vec<&Table> = Vec::new();
     let mut warnings = Vec::new();
     let mut drift = Vec::new();
     let mut blockers = Vec::new();
+    let mut unsafe_changes = Vec::new();
+    let mut schema_problems = Vec::new();
 
     for table in &schema.tables {
-        let Some(existing) = catalog.table(&table.name) else {
+        let existing = catalog.table(&table.name);
+        // Table-level indexes (1.7): checked before the table's fields, as upstream does.
+        for index in &table.indexes {
+            let name = sql::index_name(
+                &table.name,
+                &index.columns,
+                index.unique,
+                rules.truncate_index_names,
+            );
+            if let Some(e) = existing {
+                if let Some(found) = e
+                    .indexes
+                    .iter()
+                    .find(|i| i.name.eq_ignore_ascii_case(&name))
+                {
+                    if found.unique != index.unique || found.columns != index.columns {
+                        return Err(PlanError::Index(format!(
+                            "Database index \"{name}\" on table \"{}\" does not match the configured fields and uniqueness. Rename or replace the existing index, then run the migration again.",
+                            table.name
+                        )));
+                    }
+                    continue;
+                }
+            }
+            if matches!(dialect, Dialect::Sqlite | Dialect::Postgres)
+                && let Some(other) = catalog.index_elsewhere(&name, &table.name)
+            {
+                return Err(PlanError::Index(format!(
+                    "Database index name \"{name}\" is already used by table \"{other}\". Index names must be unique across the schema."
+                )));
+            }
+            if let Some(e) = existing
+                && matches!(dialect, Dialect::Mysql | Dialect::Mssql)
+            {
+                check_index_fits(table, e, &index.columns, &name, dialect)?;
+            }
+            if existing.is_some() {
+                planned_table_level.push((table.name.clone(), name.clone()));
+            }
+            table_level.push(Ddl::CreateIndex {
+                name,
+                table: table.name.clone(),
+                columns: index.columns.clone(),
+                unique: index.unique,
+                where_not_null: false,
+            });
+        }
+        let Some(existing) = existing else {
             to_create.push(table);
             continue;
         };
@@ -113,38 +227,57 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Plan {
             match existing.column(&c.name) {
                 None => {
                     cols.push(c.name.clone());
-                    // Rule C: SQLite cannot add a UNIQUE column; a unique index does it.
-                    let inline_unique = dialect != Provider::Sqlite;
+                    let inline_unique = rules.alter_inline_unique && dialect != Dialect::Sqlite;
                     let stmt = Ddl::AddColumn {
                         table: table.name.clone(),
                         column: c.clone(),
                         inline_unique,
+                        static_default: rules.alter_static_defaults,
+                        index_length: sql::index_string_length(table, &c.name, dialect),
                     };
-                    if let Some(b) = blocker(&stmt, table, c, existing.has_rows, dialect, schema) {
+                    let has_default = sql::column_default(c, dialect).is_some()
+                        || (rules.alter_static_defaults
+                            && sql::static_default(c, dialect).is_some());
+                    if c.required && !has_default && rules.diagnostics_1_7 && existing.has_rows {
+                        unsafe_changes.push(unsafe_change(table, c));
+                    }
+                    if let Some(b) = blocker(
+                        &stmt,
+                        table,
+                        c,
+                        has_default,
+                        existing.has_rows,
+                        rules,
+                        &style,
+                    ) {
                         blockers.push(b);
                     }
                     alters.push(stmt);
                     if c.index || (c.unique && !inline_unique) {
                         // Rule A: indexes after every column and table.
-                        added_indexes.push(Ddl::CreateIndex {
-                            table: table.name.clone(),
-                            column: c.name.clone(),
-                            unique: c.unique,
-                        });
+                        added_indexes.push(field_index(table, c, c.unique, rules, dialect));
                     }
                 }
                 Some(col) => {
-                    if !match_type(&col.data_type, &c.ty, dialect) {
+                    if rules.diagnostics_1_7 && c.required && col.nullable {
+                        warnings.push(format!(
+                            "Column \"{}\" on table \"{}\" stays nullable while the schema declares the field required, so existing rows can still hold null. Backfill every row for this column and enforce NOT NULL to remove the drift.",
+                            c.name, table.name
+                        ));
+                    }
+                    if !match_type(&col.data_type, &c.ty, dialect, rules) {
                         warnings.push(format!(
                             "Field {} in table {} has a different type in the database. Expected {} but got {}.",
                             c.name, table.name, c.ty, col.data_type
                         ));
                     }
                     if c.required && col.nullable {
-                        drift.push(format!(
-                            "Column {}.{} is nullable in the database but required in the schema.",
-                            table.name, c.name
-                        ));
+                        if !rules.diagnostics_1_7 {
+                            drift.push(format!(
+                                "Column {}.{} is nullable in the database but required in the schema.",
+                                table.name, c.name
+                            ));
+                        }
                     } else if !c.required && !col.nullable {
                         drift.push(format!(
                             "Column {}.{} is NOT NULL in the database but optional in the schema.",
@@ -158,31 +291,35 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Plan {
                     };
                     // The fix is named as SQL, but never planned: upstream ignores this drift.
                     let missing_index = |unique: bool| {
-                        sql::render_one(
-                            &Ddl::CreateIndex {
-                                table: table.name.clone(),
-                                column: c.name.clone(),
-                                unique,
-                            },
-                            dialect,
-                            schema.id,
-                        )
+                        sql::render_one(&field_index(table, c, unique, rules, dialect), &style)
                     };
                     if c.unique && !single(true) {
                         drift.push(format!(
-                            "Column {}.{} should be unique, but the database has no unique constraint or index on it; to add one: {};",
-                            table.name,
-                            c.name,
+                            "{} unique, but the database has no unique constraint or index on it; to add one: {};",
+                            drift_prefix(table, c),
                             missing_index(true)
                         ));
                     } else if c.index && !single(false) {
                         drift.push(format!(
-                            "Column {}.{} should be indexed, but the database has no index on it; to add it: {};",
-                            table.name,
-                            c.name,
+                            "{} indexed, but the database has no index on it; to add it: {};",
+                            drift_prefix(table, c),
                             missing_index(c.unique)
                         ));
                     }
+                }
+            }
+        }
+        if rules.diagnostics_1_7 {
+            for col in &existing.columns {
+                if col.name != "id"
+                    && table.column(&col.name).is_none()
+                    && !col.nullable
+                    && !col.has_default
+                {
+                    schema_problems.push(format!(
+                        "Column \"{0}\" on table \"{1}\" is required but Better Auth never writes it, so every insert into \"{1}\" fails. Drop the column, make it nullable, or give it a database default.",
+                        col.name, table.name
+                    ));
                 }
             }
         }
@@ -207,34 +344,100 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Plan {
         ordered.push(left.remove(ready.unwrap_or(0)));
     }
 
-    let mut statements = alters;
+    let mut statements = Vec::new();
+    if let Some(ns) = &schema.namespace
+        && !to_create.is_empty()
+    {
+        statements.push(Ddl::CreateSchema(ns.clone()));
+    }
+    statements.extend(alters);
     let mut table_indexes = Vec::new();
     // Upstream collects the indexes of new tables in its own (unsorted) table order.
     for t in &to_create {
         for c in &t.columns {
-            if c.index {
-                table_indexes.push(Ddl::CreateIndex {
-                    table: t.name.clone(),
-                    column: c.name.clone(),
-                    unique: c.unique,
-                });
+            if c.index && (rules.create_unique_index_for_unique_field || !c.unique) {
+                table_indexes.push(field_index(t, c, c.unique, rules, dialect));
             }
         }
     }
     statements.extend(ordered.iter().map(|t| Ddl::CreateTable((*t).clone())));
     statements.extend(added_indexes);
     statements.extend(table_indexes);
+    statements.extend(table_level);
 
-    Plan {
+    Ok(Plan {
         dialect,
         statements,
         created: ordered.iter().map(|t| t.name.clone()).collect(),
         added,
+        indexes: planned_table_level,
         warnings,
         drift,
         blockers,
+        unsafe_changes,
+        schema_problems,
         resumed: Vec::new(),
+    })
+}
+
+/// Upstream 1.7's message for a required column without a default added to a table that
+/// has rows.
+fn unsafe_change(table: &Table, c: &Column) -> String {
+    let text_detail = if c.ty == FieldType::String {
+        " For a text column, every existing row ends up with the same empty string."
+    } else {
+        ""
+    };
+    format!(
+        "Cannot add required column \"{}\" to populated table \"{}\": the schema declares no default value, so existing rows have no value to backfill. MySQL accepts this statement instead of rejecting it and fills every existing row with an implicit default for the column type, reporting a successful migration over corrupted data.{text_detail} Add the column as nullable, backfill a correct value for every row, then make it NOT NULL.",
+        c.name, table.name
+    )
+}
+
+/// MySQL and SQL Server: an index on an existing table must fit the engine's index-key
+/// budget with the columns as they are (upstream's `assertExistingTableIndexFits`).
+fn check_index_fits(
+    table: &Table,
+    existing: &crate::db::catalog::CatalogTable,
+    columns: &[String],
+    name: &str,
+    dialect: Dialect,
+) -> Result<(), PlanError> {
+    let (budget, per_char, engine) = match dialect {
+        Dialect::Mysql => (3072_u64, 4_u64, "MySQL"),
+        _ => (1700, 1, "SQL Server"),
+    };
+    let mut required = 0_u64;
+    for column in columns {
+        let Some(field) = table.column(column) else {
+            continue;
+        };
+        if !field.ty.is_string_like() {
+            required += 16;
+            continue;
+        }
+        let Some(col) = existing.column(column) else {
+            let len = sql::index_string_length(table, column, dialect).unwrap_or(0);
+            required += u64::from(len) * per_char;
+            continue;
+        };
+        match col.max_bytes.filter(|b| *b > 0) {
+            Some(b) => required += b,
+            None => {
+                return Err(PlanError::Index(format!(
+                    "Cannot create database index \"{name}\" on existing table \"{}\" because column \"{column}\" is not bounded for {engine}. Change it to a bounded string column, resolve oversized values, then run the migration again.",
+                    table.name
+                )));
+            }
+        }
     }
+    if required > budget {
+        return Err(PlanError::Index(format!(
+            "Cannot create database index \"{name}\" on existing table \"{}\" because its columns can exceed {engine}'s {budget}-byte index-key limit. Bound the indexed string columns to the generated schema lengths, resolve oversized values, then run the migration again.",
+            table.name
+        )));
+    }
+    Ok(())
 }
 
 /// Whether adding `c` to an existing table cannot succeed or would invent data.
@@ -242,34 +445,30 @@ fn blocker(
     stmt: &Ddl,
     table: &Table,
     c: &Column,
+    has_default: bool,
     has_rows: bool,
-    dialect: Dialect,
-    schema: &Schema,
+    rules: Rules,
+    style: &Style<'_>,
 ) -> Option<Blocker> {
-    if !c.required {
+    if !c.required || has_default {
         return None;
     }
-    let has_default = c.default_now
-        && c.ty == crate::schema::field::FieldType::Date
-        && dialect != Provider::Sqlite;
-    if has_default {
-        return None;
-    }
-    let statement = sql::render_one(stmt, dialect, schema.id);
-    let (reason, blocked) = match dialect {
-        Provider::Sqlite => (
+    let statement = sql::render_one(stmt, style);
+    let (reason, blocked) = match style.dialect {
+        Dialect::Sqlite => (
             "SQLite cannot add a NOT NULL column without a default to an existing table"
                 .to_string(),
             true,
         ),
-        Provider::Postgres | Provider::Mssql => (
+        _ if rules.diagnostics_1_7 => (unsafe_change(table, c), has_rows),
+        Dialect::Postgres | Dialect::Mssql => (
             format!(
                 "table {} has rows, and a NOT NULL column without a default cannot be added to it",
                 table.name
             ),
             has_rows,
         ),
-        Provider::Mysql => (
+        Dialect::Mysql => (
             format!(
                 "table {} has rows, and MySQL/MariaDB would fill the new NOT NULL column with invented values",
                 table.name

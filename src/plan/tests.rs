@@ -8,7 +8,7 @@ fn core() -> Schema {
 
 #[test]
 fn fresh_plan_creates_core_tables_in_order() {
-    let plan = fresh(&core(), Provider::Postgres);
+    let plan = fresh(&core(), Dialect::Postgres);
     assert_eq!(plan.created, ["user", "session", "account", "verification"]);
     assert!(plan.added.is_empty());
 }
@@ -27,6 +27,8 @@ fn missing_column_is_added_and_sqlite_unique_becomes_an_index() {
             name: "id".into(),
             data_type: "text".into(),
             nullable: false,
+            has_default: false,
+            max_bytes: None,
         });
         for c in &t.columns {
             if t.name == "user" && c.name == "email" {
@@ -36,12 +38,14 @@ fn missing_column_is_added_and_sqlite_unique_becomes_an_index() {
                 name: c.name.clone(),
                 data_type: "text".into(),
                 nullable: !c.required,
+                has_default: false,
+                max_bytes: None,
             });
         }
         catalog.tables.push(ct);
     }
     assert!(user.column("email").unwrap().unique);
-    let plan = diff(&schema, &catalog, Provider::Sqlite);
+    let plan = diff(&schema, &catalog, Dialect::Sqlite).unwrap();
     assert_eq!(
         plan.added,
         [("user".to_string(), vec!["email".to_string()])]
@@ -68,6 +72,8 @@ fn catalog_without_indexes(schema: &Schema) -> Catalog {
                 name: c.name.clone(),
                 data_type: "text".into(),
                 nullable: !c.required,
+                has_default: false,
+                max_bytes: None,
             });
         }
         catalog.tables.push(ct);
@@ -79,7 +85,7 @@ fn catalog_without_indexes(schema: &Schema) -> Catalog {
 fn an_interrupted_plan_gets_its_missing_indexes_and_nothing_else() {
     let schema = core();
     let catalog = catalog_without_indexes(&schema);
-    let mut plan = diff(&schema, &catalog, Provider::Mysql);
+    let mut plan = diff(&schema, &catalog, Dialect::Mysql).unwrap();
     assert!(
         plan.is_empty(),
         "upstream's diff plans no index of an existing column"
@@ -105,7 +111,7 @@ fn an_interrupted_plan_gets_its_missing_indexes_and_nothing_else() {
     );
 
     // An index the interrupted plan did not create is left to the drift notes.
-    let mut other = diff(&schema, &catalog, Provider::Mysql);
+    let mut other = diff(&schema, &catalog, Dialect::Mysql).unwrap();
     other.resume_indexes(&schema, &catalog, "create table `x` (`id` integer);");
     assert!(other.is_empty() && other.resumed.is_empty());
 }

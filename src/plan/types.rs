@@ -1,10 +1,11 @@
 //! Upstream's `matchType`: whether an existing column's type fits a field type, by its
 //! per-dialect lists. Used only for warnings, as upstream does.
 
-use crate::config::Provider;
-use crate::schema::field::FieldType;
+use crate::model::Dialect;
+use crate::model::FieldType;
+use crate::sql::Rules;
 
-pub fn match_type(column_type: &str, field: &FieldType, dialect: Provider) -> bool {
+pub fn match_type(column_type: &str, field: &FieldType, dialect: Dialect, rules: Rules) -> bool {
     if matches!(field, FieldType::StringArray | FieldType::NumberArray) {
         return column_type.to_lowercase().contains("json");
     }
@@ -24,8 +25,8 @@ pub fn match_type(column_type: &str, field: &FieldType, dialect: Provider) -> bo
         FieldType::StringArray | FieldType::NumberArray => unreachable!(),
     };
     let list: &[&str] = match (dialect, kind) {
-        (Provider::Postgres, "string") => &["character varying", "varchar", "text", "uuid"],
-        (Provider::Postgres, "number") => &[
+        (Dialect::Postgres, "string") => &["character varying", "varchar", "text", "uuid"],
+        (Dialect::Postgres, "number") => &[
             "int4",
             "integer",
             "bigint",
@@ -34,26 +35,29 @@ pub fn match_type(column_type: &str, field: &FieldType, dialect: Provider) -> bo
             "real",
             "double precision",
         ],
-        (Provider::Postgres, "boolean") => &["bool", "boolean"],
-        (Provider::Postgres, "date") => &["timestamptz", "timestamp", "date"],
-        (Provider::Postgres, _) => &["json", "jsonb"],
-        (Provider::Mysql, "string") => &["varchar", "text", "uuid"],
-        (Provider::Mysql, "number") => &[
+        (Dialect::Postgres, "boolean") => &["bool", "boolean"],
+        (Dialect::Postgres, "date") => &["timestamptz", "timestamp", "date"],
+        (Dialect::Postgres, _) => &["json", "jsonb"],
+        (Dialect::Mysql, "string") => &["varchar", "text", "uuid"],
+        (Dialect::Mysql, "number") => &[
             "integer", "int", "bigint", "smallint", "decimal", "float", "double",
         ],
-        (Provider::Mysql, "boolean") => &["boolean", "tinyint"],
-        (Provider::Mysql, "date") => &["timestamp", "datetime", "date"],
-        (Provider::Mysql, _) => &["json"],
-        (Provider::Sqlite, "string") => &["text"],
-        (Provider::Sqlite, "number") => &["integer", "real"],
-        (Provider::Sqlite, "boolean") => &["integer", "boolean"],
-        (Provider::Sqlite, "date") => &["date", "integer"],
-        (Provider::Sqlite, _) => &["text"],
-        (Provider::Mssql, "string") => &["varchar", "nvarchar", "uniqueidentifier"],
-        (Provider::Mssql, "number") => &["int", "bigint", "smallint", "decimal", "float", "double"],
-        (Provider::Mssql, "boolean") => &["bit", "smallint"],
-        (Provider::Mssql, "date") => &["datetime2", "date", "datetime"],
-        (Provider::Mssql, _) => &["varchar", "nvarchar"],
+        (Dialect::Mysql, "boolean") => &["boolean", "tinyint"],
+        (Dialect::Mysql, "date") => &["timestamp", "datetime", "date"],
+        (Dialect::Mysql, _) => &["json"],
+        (Dialect::Sqlite, "string") => &["text"],
+        (Dialect::Sqlite, "number") if rules.sqlite_bigint_is_number => {
+            &["integer", "real", "bigint"]
+        }
+        (Dialect::Sqlite, "number") => &["integer", "real"],
+        (Dialect::Sqlite, "boolean") => &["integer", "boolean"],
+        (Dialect::Sqlite, "date") => &["date", "integer"],
+        (Dialect::Sqlite, _) => &["text"],
+        (Dialect::Mssql, "string") => &["varchar", "nvarchar", "uniqueidentifier"],
+        (Dialect::Mssql, "number") => &["int", "bigint", "smallint", "decimal", "float", "double"],
+        (Dialect::Mssql, "boolean") => &["bit", "smallint"],
+        (Dialect::Mssql, "date") => &["datetime2", "date", "datetime"],
+        (Dialect::Mssql, _) => &["varchar", "nvarchar"],
     };
     list.contains(&normalized.as_str())
 }

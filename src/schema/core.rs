@@ -9,7 +9,7 @@ pub fn user() -> TableDef {
         vec![
             string("name").sortable(),
             string("email").unique().sortable(),
-            boolean("emailVerified"),
+            boolean("emailVerified").default(false),
             string("image").optional(),
             date("createdAt").default_now(),
             date("updatedAt").default_now(),

@@ -3,85 +3,7 @@
 //! A definition uses Better Auth's *logical* names (model keys such as `user` and field keys
 //! such as `emailVerified`); [`crate::schema::resolve`] applies the config's renames later.
 
-use std::fmt;
-
-/// The type of a field, as Better Auth's `DBFieldType`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FieldType {
-    String,
-    Number,
-    Boolean,
-    Date,
-    Json,
-    StringArray,
-    NumberArray,
-    /// An enum: a list of allowed string values (stored as `text` on every dialect).
-    Enum(Vec<String>),
-}
-
-impl FieldType {
-    /// The name Better Auth uses in messages (`string`, `number[]`, …).
-    pub fn upstream_name(&self) -> String {
-        match self {
-            FieldType::String => "string".into(),
-            FieldType::Number => "number".into(),
-            FieldType::Boolean => "boolean".into(),
-            FieldType::Date => "date".into(),
-            FieldType::Json => "json".into(),
-            FieldType::StringArray => "string[]".into(),
-            FieldType::NumberArray => "number[]".into(),
-            // JavaScript prints an array with `${}` as its items joined by commas.
-            FieldType::Enum(values) => values.join(","),
-        }
-    }
-}
-
-impl fmt::Display for FieldType {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.upstream_name())
-    }
-}
-
-/// What happens to a row when the row it references is deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnDelete {
-    Cascade,
-    SetNull,
-    Restrict,
-    NoAction,
-    SetDefault,
-}
-
-impl OnDelete {
-    pub const ALL: [&'static str; 5] = [
-        "cascade",
-        "set null",
-        "restrict",
-        "no action",
-        "set default",
-    ];
-
-    pub fn parse(s: &str) -> Option<OnDelete> {
-        Some(match s {
-            "cascade" => OnDelete::Cascade,
-            "set null" => OnDelete::SetNull,
-            "restrict" => OnDelete::Restrict,
-            "no action" => OnDelete::NoAction,
-            "set default" => OnDelete::SetDefault,
-            _ => return None,
-        })
-    }
-
-    pub fn as_sql(self) -> &'static str {
-        match self {
-            OnDelete::Cascade => "cascade",
-            OnDelete::SetNull => "set null",
-            OnDelete::Restrict => "restrict",
-            OnDelete::NoAction => "no action",
-            OnDelete::SetDefault => "set default",
-        }
-    }
-}
+pub use crate::model::{FieldType, Literal, OnDelete};
 
 /// A foreign key as declared: a model (a Better Auth model key, or any other table name)
 /// and a field of it (a logical field key, or a column name).
@@ -109,6 +31,9 @@ pub struct FieldDef {
     /// Upstream's `defaultValue` is a function (`() => new Date()`): on a date field this
     /// becomes `default CURRENT_TIMESTAMP` on postgres, mysql and mssql.
     pub default_now: bool,
+    /// A static `defaultValue` (string, number or boolean). Upstream writes it only on
+    /// `alter table … add column`, and only on the 1.7 line.
+    pub default: Option<Literal>,
     pub references: Option<Reference>,
 }
 
@@ -124,8 +49,14 @@ impl FieldDef {
             sortable: false,
             bigint: false,
             default_now: false,
+            default: None,
             references: None,
         }
+    }
+    /// A static `defaultValue`.
+    pub fn default(mut self, value: impl Into<Literal>) -> Self {
+        self.default = Some(value.into());
+        self
     }
     /// `required: false`.
     pub fn optional(mut self) -> Self {
@@ -193,6 +124,13 @@ pub fn number_array(key: &str) -> FieldDef {
     FieldDef::new(key, FieldType::NumberArray)
 }
 
+/// A table-level index a plugin declares (upstream's `indexes`): field keys, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IndexDef {
+    pub fields: Vec<String>,
+    pub unique: bool,
+}
+
 /// A model as one source (core or one plugin) declares it: its key, an optional model
 /// name, and its fields in declaration order.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -200,6 +138,8 @@ pub struct TableDef {
     pub key: String,
     pub model_name: Option<String>,
     pub fields: Vec<FieldDef>,
+    /// Table-level indexes (1.7: device-authorization, oauth-provider).
+    pub indexes: Vec<IndexDef>,
     /// Only adds fields to another plugin's table (stripe's `organization.stripeCustomerId`):
     /// the table's additional fields belong to the plugin that defines it in full.
     pub extension: bool,
@@ -213,12 +153,22 @@ pub fn table(key: &str, fields: Vec<FieldDef>) -> TableDef {
         key: key.to_string(),
         model_name: None,
         fields,
+        indexes: Vec::new(),
         extension: false,
         additional_fields_optional: false,
     }
 }
 
 impl TableDef {
+    /// Adds a table-level unique index on these field keys.
+    pub fn unique_index(mut self, fields: &[&str]) -> Self {
+        self.indexes.push(IndexDef {
+            fields: fields.iter().map(|f| (*f).to_string()).collect(),
+            unique: true,
+        });
+        self
+    }
+
     /// See [`TableDef::additional_fields_optional`].
     pub fn additional_fields_optional(mut self) -> Self {
         self.additional_fields_optional = true;

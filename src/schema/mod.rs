@@ -8,8 +8,10 @@ pub mod plugins;
 
 use indexmap::IndexMap;
 
-use crate::config::{AdditionalField, Config, IdStrategy, RateLimitStorage};
-use field::{FieldDef, FieldType, OnDelete, Reference, TableDef};
+use crate::config::{AdditionalField, Config, RateLimitStorage};
+use crate::model::IdStrategy;
+use crate::model::{Line, Literal};
+use field::{FieldDef, FieldType, IndexDef, OnDelete, Reference, TableDef};
 
 /// A resolved foreign key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,7 +40,16 @@ pub struct Column {
     pub sortable: bool,
     pub bigint: bool,
     pub default_now: bool,
+    /// A static default (see [`FieldDef::default`]).
+    pub default: Option<Literal>,
     pub references: Option<ColumnRef>,
+}
+
+/// A resolved table-level index: column names, in order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TableIndex {
+    pub columns: Vec<String>,
+    pub unique: bool,
 }
 
 /// A resolved table: `id` is implicit and always first.
@@ -51,6 +62,8 @@ pub struct Table {
     /// Upstream's `order` (core tables 1..4); others sort after, in declaration order.
     pub order: Option<u32>,
     pub columns: Vec<Column>,
+    /// Table-level indexes (upstream's `indexes`), after the field-level ones.
+    pub indexes: Vec<TableIndex>,
 }
 
 impl Table {
@@ -62,7 +75,11 @@ impl Table {
 /// The target schema for a configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {
+    pub line: Line,
     pub id: IdStrategy,
+    /// PostgreSQL schema the tables live in, on the 1.7 line (`database.schema`): names
+    /// are qualified with it.
+    pub namespace: Option<String>,
     pub tables: Vec<Table>,
 }
 
@@ -78,6 +95,7 @@ struct AuthTable {
     model_name: String,
     fields: IndexMap<String, FieldDef>,
     order: Option<u32>,
+    indexes: Vec<IndexDef>,
 }
 
 /// Inserts or replaces `f` by key; a replaced field keeps the earlier one's position
@@ -97,6 +115,7 @@ fn additional_to_def(key: &str, a: &AdditionalField) -> FieldDef {
         sortable: a.sortable,
         bigint: a.bigint,
         default_now: a.default_now,
+        default: a.default.clone(),
         references: a.references.as_ref().map(|r| Reference {
             model: r.model.clone(),
             field: r.field.clone(),
@@ -115,12 +134,21 @@ fn every_table_def() -> Vec<TableDef> {
         core::verification(),
         core::rate_limit(),
     ];
-    for spec in plugins::REGISTRY {
-        let mut opts = plugins::PluginOptions::default();
-        for o in spec.options {
-            opts.flags.insert(o.key.to_string(), true);
+    for line in Line::ALL {
+        for spec in plugins::REGISTRY.iter().filter(|p| p.on(line)) {
+            let mut opts = plugins::PluginOptions::default();
+            for o in spec.options_on(line) {
+                match o.kind {
+                    plugins::OptionKind::Flag => {
+                        opts.flags.insert(o.key.to_string(), true);
+                    }
+                    plugins::OptionKind::Text => {
+                        opts.text.insert(o.key.to_string(), String::new());
+                    }
+                }
+            }
+            defs.extend((spec.tables)(&opts, line));
         }
-        defs.extend((spec.tables)(&opts));
     }
     defs
 }
@@ -171,10 +199,12 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
     // fields are part of the definition of the plugin that defines it in full (upstream:
     // organization's `schema.<model>.additionalFields`), so they follow that plugin's
     // fields, before fields that later plugins add and after those of earlier ones.
-    let mut plugin_tables: IndexMap<String, (IndexMap<String, FieldDef>, String)> = IndexMap::new();
+    let line = config.project.better_auth;
+    let mut plugin_tables: IndexMap<String, (IndexMap<String, FieldDef>, String, Vec<IndexDef>)> =
+        IndexMap::new();
     let mut with_additional: Vec<String> = Vec::new();
     for id in &config.plugins.enabled {
-        let Some(spec) = plugins::find(id) else {
+        let Some(spec) = plugins::find_on(id, line) else {
             continue;
         };
         let opts = config.plugins.options.get(id).cloned().unwrap_or_default();
@@ -182,17 +212,19 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
             key,
             model_name,
             fields,
+            indexes,
             extension,
             additional_fields_optional,
-        } in (spec.tables)(&opts)
+        } in (spec.tables)(&opts, line)
         {
             let entry = plugin_tables
                 .entry(key.clone())
-                .or_insert_with(|| (IndexMap::new(), key.clone()));
+                .or_insert_with(|| (IndexMap::new(), key.clone(), Vec::new()));
             for f in fields {
                 merge_field(&mut entry.0, f);
             }
             entry.1 = model_name.unwrap_or_else(|| key.clone());
+            entry.2.extend(indexes);
             if !extension
                 && !core::CORE_KEYS.contains(&key.as_str())
                 && !with_additional.contains(&key)
@@ -230,7 +262,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
         for f in def.fields {
             merge_field(&mut fields, f);
         }
-        if let Some((pf, _)) = plugin_tables.get(&key) {
+        if let Some((pf, _, _)) = plugin_tables.get(&key) {
             for f in pf.values() {
                 merge_field(&mut fields, f.clone());
             }
@@ -243,11 +275,12 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
                     model_name: key,
                     fields,
                     order: Some(i as u32 + 1),
+                    indexes: def.indexes,
                 },
             );
         }
     }
-    for (key, (fields, model_name)) in plugin_tables {
+    for (key, (fields, model_name, indexes)) in plugin_tables {
         if core::CORE_KEYS.contains(&key.as_str()) {
             continue;
         }
@@ -257,6 +290,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
                 model_name,
                 fields,
                 order: None,
+                indexes,
             },
         );
     }
@@ -280,6 +314,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
                     .unwrap_or_else(|| "rateLimit".into()),
                 fields,
                 order: None,
+                indexes: def.indexes,
             },
         );
     }
@@ -374,10 +409,28 @@ pub fn resolve(config: &Config) -> Schema {
                     sortable: f.sortable,
                     bigint: f.bigint,
                     default_now: f.default_now,
+                    default: f.default.clone(),
                     references,
                 },
             );
         }
+        let indexes: Vec<TableIndex> = t
+            .indexes
+            .iter()
+            .map(|i| TableIndex {
+                columns: i
+                    .fields
+                    .iter()
+                    .map(|k| {
+                        t.fields
+                            .get(k)
+                            .map_or(k.as_str(), |f| f.column())
+                            .to_string()
+                    })
+                    .collect(),
+                unique: i.unique,
+            })
+            .collect();
         match schema.get_mut(&t.model_name) {
             Some(existing) => {
                 // Two models with one table name: fields merge, the first one's place.
@@ -388,6 +441,7 @@ pub fn resolve(config: &Config) -> Schema {
                     .collect();
                 merged.extend(columns);
                 existing.columns = merged.into_values().collect();
+                existing.indexes.extend(indexes);
             }
             None => {
                 schema.insert(
@@ -397,6 +451,7 @@ pub fn resolve(config: &Config) -> Schema {
                         name: t.model_name.clone(),
                         order: t.order,
                         columns: columns.into_values().collect(),
+                        indexes,
                     },
                 );
             }
@@ -406,8 +461,18 @@ pub fn resolve(config: &Config) -> Schema {
     // getMigrations inserts each table before the first one of a higher order: a stable
     // sort by order, tables without one last.
     tables.sort_by_key(|t| t.order.unwrap_or(u32::MAX));
+    let line = config.project.better_auth;
     Schema {
+        line,
         id: config.database.generate_id,
+        namespace: config
+            .database
+            .schema
+            .clone()
+            .filter(|_| line == Line::V1_7),
         tables,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,21 +1,23 @@
 //! `api-key`: API keys with per-key rate limits, quotas and permissions.
 
+use crate::model::Line;
 use crate::schema::field::{TableDef, boolean, date, number, string, table};
-use crate::schema::plugins::{PluginOptions, PluginSpec};
+use crate::schema::plugins::{Availability, PluginOptions, PluginSpec, Requires};
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "api-key",
     summary: "API keys with per-key rate limits, quotas and permissions",
     options: &[],
-    requires: &[],
+    requires: Requires::None,
+    availability: Availability::Both,
     tables,
 };
 
-fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
+fn tables(_opts: &PluginOptions, _line: Line) -> Vec<TableDef> {
     vec![table(
         "apikey",
         vec![
-            string("configId").index(),
+            string("configId").index().default("default"),
             string("name").optional(),
             string("start").optional(),
             string("referenceId").index(),
@@ -24,11 +26,11 @@ fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
             number("refillInterval").optional(),
             number("refillAmount").optional(),
             date("lastRefillAt").optional(),
-            boolean("enabled").optional(),
-            boolean("rateLimitEnabled").optional(),
-            number("rateLimitTimeWindow").optional(),
-            number("rateLimitMax").optional(),
-            number("requestCount").optional(),
+            boolean("enabled").optional().default(true),
+            boolean("rateLimitEnabled").optional().default(true),
+            number("rateLimitTimeWindow").optional().default(86_400_000),
+            number("rateLimitMax").optional().default(10),
+            number("requestCount").optional().default(0),
             number("remaining").optional(),
             date("lastRequest").optional(),
             date("expiresAt").optional(),

@@ -1,16 +1,18 @@
 //! `bearer`: Authenticate with a bearer token instead of the session cookie.
 
+use crate::model::Line;
 use crate::schema::field::TableDef;
-use crate::schema::plugins::{PluginOptions, PluginSpec};
+use crate::schema::plugins::{Availability, PluginOptions, PluginSpec, Requires};
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "bearer",
     summary: "Authenticate with a bearer token instead of the session cookie",
     options: &[],
-    requires: &[],
+    requires: Requires::None,
+    availability: Availability::Both,
     tables,
 };
 
-fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
+fn tables(_opts: &PluginOptions, _line: Line) -> Vec<TableDef> {
     Vec::new()
 }

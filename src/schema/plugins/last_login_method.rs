@@ -2,22 +2,24 @@
 //!
 //! Without `storeInDatabase` upstream's plugin has no schema at all.
 
+use crate::model::Line;
 use crate::schema::field::{TableDef, string, table};
-use crate::schema::plugins::{OptionSpec, PluginOptions, PluginSpec};
+use crate::schema::plugins::{Availability, OptionSpec, PluginOptions, PluginSpec, Requires};
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "last-login-method",
     summary: "Remember each user's last sign-in method (in a cookie, optionally in the user table)",
-    options: &[OptionSpec {
-        key: "store_in_database",
-        upstream: "storeInDatabase",
-        effect: "+ user.lastLoginMethod",
-    }],
-    requires: &[],
+    options: &[OptionSpec::flag(
+        "store_in_database",
+        "storeInDatabase",
+        "+ user.lastLoginMethod",
+    )],
+    requires: Requires::None,
+    availability: Availability::Both,
     tables,
 };
 
-fn tables(opts: &PluginOptions) -> Vec<TableDef> {
+fn tables(opts: &PluginOptions, _line: Line) -> Vec<TableDef> {
     if !opts.enabled("store_in_database") {
         return Vec::new();
     }

@@ -1,18 +1,22 @@
 //! `oidc-provider`: OpenID Connect provider (the older one; see oauth-provider).
 
+use crate::model::Line;
 use crate::schema::field::{TableDef, boolean, date, string, table};
-use crate::schema::plugins::{PluginOptions, PluginSpec};
+use crate::schema::plugins::{Availability, PluginOptions, PluginSpec, Requires};
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "oidc-provider",
     summary: "OpenID Connect provider (the older one; see oauth-provider)",
     options: &[],
-    requires: &[],
+    requires: Requires::None,
+    availability: Availability::Removed {
+        replacement: "`oauth-provider`",
+    },
     tables,
 };
 
 /// Also mcp's tables: upstream's mcp plugin declares this same schema object.
-pub(super) fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
+pub(super) fn tables(_opts: &PluginOptions, _line: Line) -> Vec<TableDef> {
     vec![
         table(
             "oauthApplication",
@@ -24,7 +28,7 @@ pub(super) fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
                 string("clientSecret").optional(),
                 string("redirectUrls"),
                 string("type"),
-                boolean("disabled").optional(),
+                boolean("disabled").optional().default(false),
                 string("userId").optional().index().references("user", "id"),
                 date("createdAt"),
                 date("updatedAt"),

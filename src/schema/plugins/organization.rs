@@ -4,29 +4,31 @@
 //! `dynamicAccessControl.enabled`), then `team` and `teamMember` (with `teams.enabled`), then
 //! `member`, `invitation` (its `teamId` sits between `role` and `status`) and last `session`.
 
-use crate::schema::field::{TableDef, date, string, table};
-use crate::schema::plugins::{OptionSpec, PluginOptions, PluginSpec};
+use crate::model::Line;
+use crate::schema::field::{TableDef, date, number, string, table};
+use crate::schema::plugins::{Availability, OptionSpec, PluginOptions, PluginSpec, Requires};
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "organization",
     summary: "Organizations with members, invitations and roles; optional teams and dynamic roles",
     options: &[
-        OptionSpec {
-            key: "teams",
-            upstream: "teams.enabled",
-            effect: "+ team, teamMember, invitation.teamId, session.activeTeamId",
-        },
-        OptionSpec {
-            key: "dynamic_access_control",
-            upstream: "dynamicAccessControl.enabled",
-            effect: "+ organizationRole",
-        },
+        OptionSpec::flag(
+            "teams",
+            "teams.enabled",
+            "+ team, teamMember, invitation.teamId, session.activeTeamId",
+        ),
+        OptionSpec::flag(
+            "dynamic_access_control",
+            "dynamicAccessControl.enabled",
+            "+ organizationRole",
+        ),
     ],
-    requires: &[],
+    requires: Requires::None,
+    availability: Availability::Both,
     tables,
 };
 
-fn tables(opts: &PluginOptions) -> Vec<TableDef> {
+fn tables(opts: &PluginOptions, line: Line) -> Vec<TableDef> {
     let teams = opts.enabled("teams");
     let mut tables = vec![table(
         "organization",
@@ -59,25 +61,26 @@ fn tables(opts: &PluginOptions) -> Vec<TableDef> {
         );
     }
     if teams {
-        tables.push(table(
-            "team",
-            vec![
-                string("name"),
-                string("organizationId")
-                    .index()
-                    .references("organization", "id"),
-                date("createdAt"),
-                date("updatedAt").optional(),
-            ],
-        ));
-        tables.push(table(
-            "teamMember",
-            vec![
-                string("teamId").index().references("team", "id"),
-                string("userId").index().references("user", "id"),
-                date("createdAt").optional(),
-            ],
-        ));
+        let mut team = vec![string("name")];
+        if line >= Line::V1_7 {
+            team.push(number("memberCount").default(0));
+        }
+        team.push(
+            string("organizationId")
+                .index()
+                .references("organization", "id"),
+        );
+        team.extend([date("createdAt"), date("updatedAt").optional()]);
+        tables.push(table("team", team));
+        let mut member = vec![
+            string("teamId").index().references("team", "id"),
+            string("userId").index().references("user", "id"),
+        ];
+        if line >= Line::V1_7 {
+            member.push(string("membershipKey").optional().unique());
+        }
+        member.push(date("createdAt").optional());
+        tables.push(table("teamMember", member));
     }
     tables.push(table(
         "member",
@@ -86,7 +89,7 @@ fn tables(opts: &PluginOptions) -> Vec<TableDef> {
                 .index()
                 .references("organization", "id"),
             string("userId").index().references("user", "id"),
-            string("role").sortable(),
+            string("role").sortable().default("member"),
             date("createdAt"),
         ],
     ));
@@ -101,7 +104,7 @@ fn tables(opts: &PluginOptions) -> Vec<TableDef> {
         invitation.push(string("teamId").optional().sortable());
     }
     invitation.extend([
-        string("status").sortable(),
+        string("status").sortable().default("pending"),
         date("expiresAt"),
         date("createdAt").default_now(),
         string("inviterId").references("user", "id"),

@@ -1,17 +1,19 @@
 //! `passkey`: Passkey (WebAuthn) sign-in.
 
+use crate::model::Line;
 use crate::schema::field::{TableDef, boolean, date, number, string, table};
-use crate::schema::plugins::{PluginOptions, PluginSpec};
+use crate::schema::plugins::{Availability, PluginOptions, PluginSpec, Requires};
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "passkey",
     summary: "Passkey (WebAuthn) sign-in",
     options: &[],
-    requires: &[],
+    requires: Requires::None,
+    availability: Availability::Both,
     tables,
 };
 
-fn tables(_opts: &PluginOptions) -> Vec<TableDef> {
+fn tables(_opts: &PluginOptions, _line: Line) -> Vec<TableDef> {
     vec![table(
         "passkey",
         vec![

@@ -3,22 +3,24 @@
 //! Upstream's `modelName`/`fields` options (defaults `ssoProvider` and the field keys) are
 //! `[models.ssoProvider]` in rustauth.toml.
 
+use crate::model::Line;
 use crate::schema::field::{TableDef, boolean, string, table};
-use crate::schema::plugins::{OptionSpec, PluginOptions, PluginSpec};
+use crate::schema::plugins::{Availability, OptionSpec, PluginOptions, PluginSpec, Requires};
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "sso",
     summary: "Enterprise single sign-on through OIDC and SAML providers",
-    options: &[OptionSpec {
-        key: "domain_verification",
-        upstream: "domainVerification.enabled",
-        effect: "+ ssoProvider.domainVerified",
-    }],
-    requires: &[],
+    options: &[OptionSpec::flag(
+        "domain_verification",
+        "domainVerification.enabled",
+        "+ ssoProvider.domainVerified",
+    )],
+    requires: Requires::None,
+    availability: Availability::Both,
     tables,
 };
 
-fn tables(opts: &PluginOptions) -> Vec<TableDef> {
+fn tables(opts: &PluginOptions, _line: Line) -> Vec<TableDef> {
     let mut fields = vec![
         string("issuer"),
         string("oidcConfig").optional(),

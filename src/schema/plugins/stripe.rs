@@ -4,29 +4,27 @@
 //! `organization` (with `organization.enabled`: only `stripeCustomerId`, merged into the
 //! organization plugin's table when that plugin is on).
 
+use crate::model::Line;
 use crate::schema::field::{TableDef, boolean, date, extension, number, string, table};
-use crate::schema::plugins::{OptionSpec, PluginOptions, PluginSpec};
+use crate::schema::plugins::{Availability, OptionSpec, PluginOptions, PluginSpec, Requires};
 
 pub const SPEC: PluginSpec = PluginSpec {
     id: "stripe",
     summary: "Stripe customers, and optionally subscriptions",
     options: &[
-        OptionSpec {
-            key: "subscription",
-            upstream: "subscription.enabled",
-            effect: "+ subscription",
-        },
-        OptionSpec {
-            key: "organization",
-            upstream: "organization.enabled",
-            effect: "+ organization.stripeCustomerId",
-        },
+        OptionSpec::flag("subscription", "subscription.enabled", "+ subscription"),
+        OptionSpec::flag(
+            "organization",
+            "organization.enabled",
+            "+ organization.stripeCustomerId",
+        ),
     ],
-    requires: &[],
+    requires: Requires::None,
+    availability: Availability::Both,
     tables,
 };
 
-fn tables(opts: &PluginOptions) -> Vec<TableDef> {
+fn tables(opts: &PluginOptions, _line: Line) -> Vec<TableDef> {
     let mut tables = Vec::new();
     if opts.enabled("subscription") {
         tables.push(table(
