@@ -178,10 +178,11 @@ fn unknown_plugin_id_lists_the_valid_ones() {
             "valid plugin ids:",
         ],
     );
-    // All 31 ids are listed.
+    // All 31 ids of the 1.7 line (the default) are listed.
     for id in [
         "additional-fields",
         "admin",
+        "agent-auth",
         "anonymous",
         "api-key",
         "bearer",
@@ -198,7 +199,6 @@ fn unknown_plugin_id_lists_the_valid_ones() {
         "multi-session",
         "oauth-provider",
         "oauth-proxy",
-        "oidc-provider",
         "one-tap",
         "one-time-token",
         "open-api",
@@ -214,6 +214,13 @@ fn unknown_plugin_id_lists_the_valid_ones() {
     ] {
         assert!(line.contains(id), "valid ids should include {id}: {line}");
     }
+    assert!(!line.contains("oidc-provider"), "{line}");
+    // The 1.6 line lists its own: oidc-provider, and no agent-auth.
+    let line = rejects(
+        "[project]\nbetter_auth = \"1.6\"\n[plugins]\nenabled = [\"organisation\"]\n",
+        &["unknown plugin id `organisation`", "oidc-provider"],
+    );
+    assert!(!line.contains("agent-auth"), "{line}");
     // Also a `[plugins.<id>]` table for an unknown id.
     rejects(
         "[plugins.two-factors]\n",
@@ -819,4 +826,110 @@ fn dotenv_precedence() {
     assert_eq!(loaded.env.get("RA_T_CWD_VS_CFG").as_deref(), Some("cfg"));
     assert_eq!(loaded.env.get("RA_T_BOTH").as_deref(), Some("local"));
     assert_eq!(loaded.env.get("PATH").as_deref(), Some(path.as_str()));
+}
+
+#[test]
+fn better_auth_line_must_be_one_of_the_two() {
+    rejects(
+        "[project]\nbetter_auth = \"1.8\"\n",
+        &["project.better_auth", "line 2", "unknown value `1.8`"],
+    );
+    rejects(
+        "[project]\nbetter_auth = 1.7\n",
+        &["project.better_auth", "must be a string"],
+    );
+}
+
+#[test]
+fn what_better_auth_1_7_removed_is_an_error_naming_the_replacement() {
+    rejects(
+        "[plugins]\nenabled = [\"oidc-provider\"]\n",
+        &[
+            "plugin `oidc-provider` at line 2 was removed in Better Auth 1.7",
+            "use `oauth-provider` instead",
+            "better_auth = \"1.6\"",
+        ],
+    );
+    rejects(
+        "[project]\nbetter_auth = \"1.7\"\n[plugins]\nenabled = [\"jwt\", \"mcp\"]\n",
+        &[
+            "plugin `mcp` at line 4 without `[plugins.mcp] resource`",
+            "Better Auth 1.7 removed",
+            "oauth-provider",
+        ],
+    );
+    rejects(
+        "[plugins]\nenabled = [\"scim\"]\n[plugins.scim]\nprovider_ownership = true\n",
+        &[
+            "`plugins.scim.provider_ownership` at line 4 was removed in Better Auth 1.7",
+            "remove the key",
+        ],
+    );
+    // 1.7's mcp is oauth-provider underneath: it needs jwt.
+    rejects(
+        "[plugins]\nenabled = [\"mcp\"]\n[plugins.mcp]\nresource = \"https://api.example.com/mcp\"\n",
+        &["plugin `mcp` needs `jwt` enabled too"],
+    );
+}
+
+#[test]
+fn what_only_better_auth_1_7_has_is_an_error_on_the_1_6_line() {
+    let head = "[project]\nbetter_auth = \"1.6\"\n";
+    rejects(
+        &format!("{head}[plugins]\nenabled = [\"agent-auth\"]\n"),
+        &[
+            "plugin `agent-auth` at line 4 is new in Better Auth 1.7",
+            "better_auth = \"1.7\"",
+        ],
+    );
+    rejects(
+        &format!(
+            "{head}[plugins]\nenabled = [\"scim\"]\n[plugins.scim]\nmanaged_connections = true\n"
+        ),
+        &["`plugins.scim.managed_connections` at line 6 is new in Better Auth 1.7"],
+    );
+    rejects(
+        &format!("{head}[plugins]\nenabled = [\"mcp\"]\n[plugins.mcp]\nresource = \"x\"\n"),
+        &["`plugins.mcp.resource` at line 6 is new in Better Auth 1.7"],
+    );
+}
+
+#[test]
+fn the_command_line_line_wins_over_the_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("rustauth.toml"),
+        "[project]\nbetter_auth = \"1.7\"\n[plugins]\nenabled = [\"jwt\"]\n",
+    )
+    .unwrap();
+    let sql = |line: &str| {
+        let o = run(rustauth().current_dir(dir.path()).args([
+            "schema",
+            "print",
+            "--dialect",
+            "postgres",
+            "--better-auth",
+            line,
+        ]));
+        assert_eq!(o.code, Some(0), "{}", o.stderr);
+        o.stdout
+    };
+    assert!(sql("1.7").contains("\"alg\" text"));
+    assert!(!sql("1.6").contains("\"alg\""));
+    // A bad value is a usage error (exit 2), as for every other enum flag.
+    let o =
+        run(rustauth()
+            .current_dir(dir.path())
+            .args(["schema", "print", "--better-auth", "2.0"]));
+    assert_eq!(o.code, Some(2), "{}", o.stderr);
+}
+
+#[test]
+fn a_postgres_schema_is_refused_on_other_dialects_of_the_1_7_line() {
+    rejects(
+        "[database]\nprovider = \"mysql\"\nschema = \"auth\"\n",
+        &[
+            "`database.schemaName` is only supported on PostgreSQL, but the configured database type is \"mysql\".",
+        ],
+    );
 }

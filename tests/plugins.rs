@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use assert_cmd::Command;
+use rustauth::model::Line;
 use rustauth::schema::plugins::REGISTRY;
 use serde_json::Value;
 
@@ -82,7 +83,12 @@ fn list_without_a_config_shows_every_plugin_and_its_schema() {
     let dir = tempfile::tempdir().unwrap();
     let o = run(rustauth(dir.path()).args(["plugins", "list"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
-    for spec in REGISTRY {
+    assert!(
+        o.stdout.starts_with("31 plugins of Better Auth 1.7 "),
+        "{}",
+        o.stdout
+    );
+    for spec in REGISTRY.iter().filter(|p| p.on(Line::V1_7)) {
         assert!(
             o.stdout
                 .lines()
@@ -142,7 +148,11 @@ fn list_marks_enabled_plugins_and_follows_options_and_renames() {
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     assert!(v["config"].as_str().unwrap().ends_with("rustauth.toml"));
     let list = v["plugins"].as_array().unwrap();
-    assert_eq!(list.len(), REGISTRY.len());
+    assert_eq!(v["better_auth"], "1.7");
+    assert_eq!(
+        list.len(),
+        REGISTRY.iter().filter(|p| p.on(Line::V1_7)).count()
+    );
     let get = |id: &str| list.iter().find(|p| p["id"] == id).unwrap();
     assert_eq!(get("username")["enabled"], true);
     assert_eq!(get("two-factor")["enabled"], false);
@@ -154,7 +164,15 @@ fn list_marks_enabled_plugins_and_follows_options_and_renames() {
     assert_eq!(get("two-factor")["adds"]["tables"][0]["name"], "twoFactor");
     assert_eq!(
         get("two-factor")["adds"]["tables"][0]["columns"],
-        serde_json::json!(["id", "secret", "backupCodes", "userId", "verified"])
+        serde_json::json!([
+            "id",
+            "secret",
+            "backupCodes",
+            "userId",
+            "verified",
+            "failedVerificationCount",
+            "lockedUntil"
+        ])
     );
     // teams = true in the config: the team tables are part of what organization adds.
     let org = get("organization");
@@ -316,7 +334,7 @@ fn unknown_ids_are_an_error_that_changes_nothing() {
         assert!(o.stderr.contains("did you mean `two-factor`?"));
         assert!(
             o.stderr
-                .contains("valid plugin ids: additional-fields, admin,")
+                .contains("valid plugin ids: additional-fields, admin, agent-auth,")
         );
         assert_eq!(o.stderr.lines().count(), 1);
         assert_eq!(read(dir.path()), COMMENTED, "{cmd} changed the file");
@@ -378,4 +396,47 @@ fn keeps_the_file_mode_and_leaves_no_temporary_file() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert_eq!(names, ["rustauth.toml"]);
+}
+
+#[test]
+fn list_shows_the_plugins_and_options_of_the_configs_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let ids = |o: &Out| -> Vec<String> {
+        o.stdout
+            .lines()
+            .skip(1)
+            .filter(|l| !l.starts_with("      "))
+            .map(|l| l[2..].split_whitespace().next().unwrap().to_string())
+            .collect()
+    };
+    write(dir.path(), "[project]\nbetter_auth = \"1.6\"\n");
+    let o = run(rustauth(dir.path()).args(["plugins", "list"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    assert!(
+        o.stdout.starts_with("31 plugins of Better Auth 1.6;"),
+        "{}",
+        o.stdout
+    );
+    let on_1_6 = ids(&o);
+    assert!(on_1_6.iter().any(|i| i == "oidc-provider"));
+    assert!(!on_1_6.iter().any(|i| i == "agent-auth"));
+    assert!(
+        o.stdout
+            .contains("option [plugins.scim] provider_ownership")
+    );
+    assert!(!o.stdout.contains("managed_connections"));
+
+    write(dir.path(), "[project]\nbetter_auth = \"1.7\"\n");
+    let o = run(rustauth(dir.path()).args(["plugins", "list"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let on_1_7 = ids(&o);
+    assert!(!on_1_7.iter().any(|i| i == "oidc-provider"));
+    assert!(on_1_7.iter().any(|i| i == "agent-auth"));
+    assert!(
+        o.stdout
+            .contains("option [plugins.scim] managed_connections")
+    );
+    assert!(!o.stdout.contains("provider_ownership"));
+    // 1.7's mcp is oauth-provider underneath: it needs jwt.
+    assert!(o.stdout.contains("needs jwt enabled too"));
 }

@@ -53,6 +53,9 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
                     Dialect::NAMES.join(", ")
                 );
             };
+            if schema.namespace.is_some() && dialect != Dialect::Postgres {
+                bail!(crate::schema::schema_name_error(dialect));
+            }
             crate::plan::fresh(&schema, dialect).sql(&schema)
         }
         None => {

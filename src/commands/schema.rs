@@ -18,6 +18,9 @@ pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
         .or(loaded.config.database.provider)
         .unwrap_or(Dialect::Sqlite);
     let schema = schema::resolve(&loaded.config);
+    if schema.namespace.is_some() && dialect != Dialect::Postgres {
+        anyhow::bail!(schema::schema_name_error(dialect));
+    }
     match args.format {
         SchemaFormat::Sql => {
             let plan = crate::plan::fresh(&schema, dialect);

@@ -9,7 +9,7 @@ use toml_edit::{ImDocument, Item, Key, TableLike, Value};
 
 use super::suggest::hint;
 use super::*;
-use crate::model::{FieldType, Line, Literal, OnDelete};
+use crate::model::{Dialect, FieldType, Line, Literal, OnDelete};
 use crate::schema::plugins::{self, PluginOptions};
 
 const TOP_KEYS: &[&str] = &[
@@ -291,6 +291,16 @@ impl Parser<'_> {
             }
             if let Some(s) = self.string(t, "history_table", p)? {
                 d.history_table = s;
+            }
+            if line >= Line::V1_7
+                && d.schema.is_some()
+                && let Some(provider) = d.provider.filter(|p| *p != Dialect::Postgres)
+            {
+                return Err(self.error(format!(
+                    "`database.schema`{}: {}",
+                    self.at(t.get("schema").and_then(|i| i.span())),
+                    crate::schema::schema_name_error(provider)
+                )));
             }
         }
 

@@ -68,6 +68,15 @@ pub fn target(loaded: &Loaded, command: &str) -> Result<Target, LiveError> {
         )));
     }
     let target = Target::from_config(config, &loaded.env, &config.base_dir(&loaded.cwd))?;
+    if config.project.better_auth >= crate::model::Line::V1_7
+        && config.database.schema.is_some()
+        && target.provider != Dialect::Postgres
+    {
+        return Err(LiveError::Failed(format!(
+            "database.schema: {}",
+            crate::schema::schema_name_error(target.provider)
+        )));
+    }
     if target.provider == Dialect::Mssql {
         return Err(LiveError::Failed(format!(
             "`rustauth {command}` does not support mssql URLs: rustauth writes SQL Server SQL only; use `rustauth generate --dialect mssql`"

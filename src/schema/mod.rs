@@ -72,6 +72,14 @@ impl Table {
     }
 }
 
+/// Upstream 1.7's refusal of `database.schemaName` (rustauth's `database.schema`) on a
+/// dialect other than PostgreSQL.
+pub fn schema_name_error(dialect: crate::model::Dialect) -> String {
+    format!(
+        "`database.schemaName` is only supported on PostgreSQL, but the configured database type is \"{dialect}\"."
+    )
+}
+
 /// The target schema for a configuration.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schema {

@@ -209,8 +209,8 @@ impl PluginSpec {
 /// Every plugin id rustauth knows, in alphabetical order.
 pub static REGISTRY: &[PluginSpec] = &[
     additional_fields::SPEC,
-    agent_auth::SPEC,
     admin::SPEC,
+    agent_auth::SPEC,
     anonymous::SPEC,
     api_key::SPEC,
     bearer::SPEC,
