@@ -1,4 +1,4 @@
-//! Every fresh parity case, applied by `rustauth migrate --yes` to a real database: SQLite
+//! Every fresh parity case of both Better Auth lines, applied by `rustauth migrate --yes` to a real database: SQLite
 //! (always), PostgreSQL and MariaDB (when `RUSTAUTH_TEST_POSTGRES_URL` /
 //! `RUSTAUTH_TEST_MYSQL_URL` are set). One test per engine, in a database of its own that
 //! is emptied between cases; a failure names the case, and every failing case is listed.
@@ -22,9 +22,10 @@ fn check_case(db: &ScratchDb, case: &Case) -> Result<(), String> {
     if run1.code != 0 || !run1.stdout.contains("Migration completed") {
         return Err(format!("migrate --yes failed\n{}", run1.both()));
     }
+    let ns = case.namespace();
     let expected = expected_catalog(&expected_sql, db.engine);
     let actual = db
-        .catalog()
+        .catalog_in(ns.as_deref())
         .without(&[HISTORY, "external_things"])
         .normalized_against(&expected, db.engine);
     let diff = catalog_diff(&expected, &actual);
@@ -34,7 +35,7 @@ fn check_case(db: &ScratchDb, case: &Case) -> Result<(), String> {
             diff.join("\n  ")
         ));
     }
-    let hashes = db.history_hashes();
+    let hashes = db.history_hashes_in(ns.as_deref());
     if hashes != [sha256_hex(&expected_sql)] {
         return Err(format!(
             "history table: expected one row with sha256 {}, found {hashes:?}",
@@ -51,11 +52,11 @@ fn check_case(db: &ScratchDb, case: &Case) -> Result<(), String> {
     Ok(())
 }
 
-fn all_fresh_cases(engine: Engine) {
+fn all_fresh_cases(engine: Engine, root: &std::path::Path) {
     let Some(db) = ScratchDb::new(engine) else {
         return;
     };
-    let cases = parity_cases(engine.dialect(), false);
+    let cases = cases_in(root, engine.dialect(), false);
     assert!(
         cases.len() >= 40,
         "only {} fresh {} cases found",
@@ -88,17 +89,32 @@ fn all_fresh_cases(engine: Engine) {
 
 #[test]
 fn fresh_cases_sqlite() {
-    all_fresh_cases(Engine::Sqlite);
+    all_fresh_cases(Engine::Sqlite, &parity_dir());
 }
 
 #[test]
 fn fresh_cases_postgres() {
-    all_fresh_cases(Engine::Postgres);
+    all_fresh_cases(Engine::Postgres, &parity_dir());
 }
 
 #[test]
 fn fresh_cases_mysql() {
-    all_fresh_cases(Engine::Mysql);
+    all_fresh_cases(Engine::Mysql, &parity_dir());
+}
+
+#[test]
+fn fresh_cases_1_7_sqlite() {
+    all_fresh_cases(Engine::Sqlite, &parity_1_7_dir());
+}
+
+#[test]
+fn fresh_cases_1_7_postgres() {
+    all_fresh_cases(Engine::Postgres, &parity_1_7_dir());
+}
+
+#[test]
+fn fresh_cases_1_7_mysql() {
+    all_fresh_cases(Engine::Mysql, &parity_1_7_dir());
 }
 
 /// The SQL parser the checks rely on reads what the parity files hold.

@@ -1,6 +1,7 @@
-//! The incremental parity cases (`incr-*`, with `before.sql`) against real databases:
-//! SQLite always, PostgreSQL and MariaDB when their test URLs are set. One test per
-//! engine; every failing case is listed by name.
+//! The incremental parity cases (`incr-*` and `upgrade-*`, with `before.sql`) of both
+//! Better Auth lines against real databases: SQLite always, PostgreSQL and MariaDB when
+//! their test URLs are set. One test per engine and line; every failing case is listed by
+//! name.
 //!
 //! Per case, on the database `before.sql` builds:
 //! * `generate --yes` writes `-- rustauth plan sha256:<sha256>` and then exactly
@@ -8,9 +9,12 @@
 //!   with upstream's type warnings (`warnings.txt`) on stderr;
 //! * `db status --check` exits 3 when there is a plan, 0 when there is none;
 //! * with one row in every table, `migrate --yes` refuses exactly the cases that have a
-//!   `blockers.txt` (exit 1, the blocked statements named, the catalog and the rows
-//!   unchanged, no history table); on PostgreSQL and MariaDB the same plan then applies
-//!   once the tables are empty (the blockers are about rows);
+//!   `blockers.txt` (exit 1, the blocked statements named, upstream 1.7's own refusal
+//!   text where it has one, the catalog and the rows unchanged, no history table); on
+//!   PostgreSQL and MariaDB the same plan then applies once the tables are empty (the
+//!   blockers are about rows), except a 1.7 schema problem, which rows do not cause;
+//! * 1.7 `refused/` cases: generate and migrate exit 1 with upstream's message, nothing
+//!   written or changed;
 //! * the others apply, and the result equals a twin database where `before.sql` and then
 //!   `expected.sql` were run statement by statement; a second run has nothing to do.
 
@@ -114,13 +118,23 @@ fn delete_all_rows(conn: &mut Conn, catalog: &Catalog) {
 
 fn check_case(db: &ScratchDb, twin: &ScratchDb, case: &Case) -> Result<(), String> {
     let before = case.before_sql().unwrap();
+    let ns = case.namespace();
+    let ns = ns.as_deref();
     let expected = case.expected_sql();
     db.exec_script(&before);
 
     check_generate(db, case)?;
 
+    let refusal = case.upstream_refusal();
+    let schema_problem = refusal
+        .as_deref()
+        .is_some_and(|r| r.starts_with("The database has"));
     let status = run_config(&case.config(), &db.url, &["db", "status", "--check"]);
-    let want_status = if expected.is_empty() { 0 } else { 3 };
+    let want_status = if expected.is_empty() && !schema_problem {
+        0
+    } else {
+        3
+    };
     if status.code != want_status {
         return Err(format!(
             "db status --check: expected exit {want_status}\n{}",
@@ -130,12 +144,21 @@ fn check_case(db: &ScratchDb, twin: &ScratchDb, case: &Case) -> Result<(), Strin
 
     // One row in every table.
     let mut conn = db.conn();
-    let cat0 = db.catalog();
+    if let Some(ns) = ns {
+        conn.exec(&format!("set search_path to {}", conn.engine().ident(ns)));
+    }
+    let cat0 = db.catalog_in(ns);
     insert_one_row_per_table(&mut conn, &cat0);
+    // before.sql may hold rows of its own (a populated before-state).
+    let rows: Vec<(String, i64)> = cat0
+        .tables
+        .keys()
+        .map(|t| (t.clone(), conn.count(t)))
+        .collect();
     let migrate = run_config(&case.config(), &db.url, &["migrate", "--yes"]);
     let blockers = case.blockers();
 
-    if !blockers.is_empty() {
+    if !blockers.is_empty() || refusal.is_some() {
         if migrate.code != 1 {
             return Err(format!(
                 "migrate --yes must refuse (blockers.txt)\n{}",
@@ -150,6 +173,15 @@ fn check_case(db: &ScratchDb, twin: &ScratchDb, case: &Case) -> Result<(), Strin
                 ));
             }
         }
+        if let Some(r) = &refusal {
+            let said = migrate.stderr.lines().collect::<Vec<_>>().join(" ");
+            if !said.contains(r.as_str()) {
+                return Err(format!(
+                    "the refusal does not say what upstream 1.7's migrate says:\n  {r}\n{}",
+                    migrate.both()
+                ));
+            }
+        }
         let last = migrate.stderr.lines().last().unwrap_or("");
         if !last.starts_with("error: refusing to migrate") || !last.contains("nothing was changed")
         {
@@ -158,7 +190,7 @@ fn check_case(db: &ScratchDb, twin: &ScratchDb, case: &Case) -> Result<(), Strin
                 migrate.both()
             ));
         }
-        let cat1 = db.catalog();
+        let cat1 = db.catalog_in(ns);
         let diff = catalog_diff(&cat0, &cat1);
         if !diff.is_empty() {
             return Err(format!(
@@ -166,12 +198,12 @@ fn check_case(db: &ScratchDb, twin: &ScratchDb, case: &Case) -> Result<(), Strin
                 diff.join("\n  ")
             ));
         }
-        for t in cat0.tables.keys() {
-            if conn.count(t) != 1 {
+        for (t, n) in &rows {
+            if conn.count(t) != *n {
                 return Err(format!("a refused migrate changed the rows of {t}"));
             }
         }
-        if db.engine != Engine::Sqlite {
+        if db.engine != Engine::Sqlite && !schema_problem {
             // The blockers are about rows: with empty tables the plan applies.
             delete_all_rows(&mut conn, &cat0);
             let again = run_config(&case.config(), &db.url, &["migrate", "--yes"]);
@@ -202,17 +234,17 @@ fn check_case(db: &ScratchDb, twin: &ScratchDb, case: &Case) -> Result<(), Strin
     if migrate.code != 0 || !migrate.stdout.contains("Migration completed") {
         return Err(format!("migrate --yes failed\n{}", migrate.both()));
     }
-    if db.history_hashes() != [sha256_hex(&expected)] {
+    if db.history_hashes_in(ns) != [sha256_hex(&expected)] {
         return Err(format!(
             "history: expected one row with the sha256 of expected.sql, found {:?}",
-            db.history_hashes()
+            db.history_hashes_in(ns)
         ));
     }
     // The twin: before.sql, then expected.sql as written.
     twin.exec_script(&before);
     twin.exec_script(&expected);
-    let want = twin.catalog();
-    let got = db.catalog().without(&[HISTORY]);
+    let want = twin.catalog_in(ns);
+    let got = db.catalog_in(ns).without(&[HISTORY]);
     let diff = catalog_diff(&want, &got);
     if !diff.is_empty() {
         return Err(format!(
@@ -227,20 +259,27 @@ fn check_case(db: &ScratchDb, twin: &ScratchDb, case: &Case) -> Result<(), Strin
             second.both()
         ));
     }
+    let status = run_config(&case.config(), &db.url, &["db", "status", "--check"]);
+    if status.code != 0 {
+        return Err(format!(
+            "after migrate, db status --check should be 0\n{}",
+            status.both()
+        ));
+    }
     Ok(())
 }
 
-fn all_incremental_cases(engine: Engine) {
+fn all_incremental_cases(engine: Engine, root: &Path, count: usize) {
     let Some(db) = ScratchDb::new(engine) else {
         return;
     };
     let Some(twin) = ScratchDb::new(engine) else {
         return;
     };
-    let cases = parity_cases(engine.dialect(), true);
+    let cases = cases_in(root, engine.dialect(), true);
     assert_eq!(
         cases.len(),
-        5,
+        count,
         "incremental {} cases: {:?}",
         engine.dialect(),
         cases.iter().map(|c| &c.name).collect::<Vec<_>>()
@@ -267,15 +306,76 @@ fn all_incremental_cases(engine: Engine) {
 
 #[test]
 fn incremental_cases_sqlite() {
-    all_incremental_cases(Engine::Sqlite);
+    all_incremental_cases(Engine::Sqlite, &parity_dir(), 5);
 }
 
 #[test]
 fn incremental_cases_postgres() {
-    all_incremental_cases(Engine::Postgres);
+    all_incremental_cases(Engine::Postgres, &parity_dir(), 5);
 }
 
 #[test]
 fn incremental_cases_mysql() {
-    all_incremental_cases(Engine::Mysql);
+    all_incremental_cases(Engine::Mysql, &parity_dir(), 5);
+}
+
+#[test]
+fn incremental_cases_1_7_sqlite() {
+    all_incremental_cases(Engine::Sqlite, &parity_1_7_dir(), 11);
+}
+
+#[test]
+fn incremental_cases_1_7_postgres() {
+    all_incremental_cases(Engine::Postgres, &parity_1_7_dir(), 13);
+}
+
+#[test]
+fn incremental_cases_1_7_mysql() {
+    all_incremental_cases(Engine::Mysql, &parity_1_7_dir(), 10);
+}
+
+/// Upstream 1.7 refuses these plans (`error.txt`): so do generate and migrate, writing
+/// and changing nothing.
+fn refused_cases(engine: Engine) {
+    let Some(db) = ScratchDb::new(engine) else {
+        return;
+    };
+    let root = manifest_dir().join("tests/fixtures/parity-1.7-refused");
+    let mut failures = Vec::new();
+    let cases = cases_in(&root, engine.dialect(), true);
+    for (i, case) in cases.iter().enumerate() {
+        if i > 0 {
+            db.reset();
+        }
+        db.exec_script(&case.before_sql().unwrap());
+        let error = case.read("error.txt").expect("error.txt");
+        let before = db.catalog();
+        let tmp = tempfile::tempdir().unwrap();
+        let (run, files) = generate(tmp.path(), case, &db.url);
+        if run.code != 1 || !run.stderr.contains(error.trim()) || !files.is_empty() {
+            failures.push(format!(
+                "{}: generate must exit 1 with error.txt and write nothing; files {files:?}\n{}",
+                case.name,
+                run.both()
+            ));
+        }
+        let migrate = run_config(&case.config(), &db.url, &["migrate", "--yes"]);
+        if migrate.code != 1 || !migrate.stderr.contains(error.trim()) {
+            failures.push(format!(
+                "{}: migrate must exit 1 with error.txt\n{}",
+                case.name,
+                migrate.both()
+            ));
+        }
+        let diff = catalog_diff(&before, &db.catalog());
+        if !diff.is_empty() {
+            failures.push(format!("{}: the database changed: {diff:?}", case.name));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+fn refused_cases_mysql() {
+    refused_cases(Engine::Mysql);
 }

@@ -237,15 +237,40 @@ fn every_fresh_case_has_a_test() {
 /// all and names every case that differs.
 #[test]
 fn extra_upstream_cases() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extra");
-    let mut names: Vec<String> = std::fs::read_dir(&root)
-        .expect("tests/fixtures/extra")
+    fresh_cases_of(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/extra"),
+        200,
+    );
+}
+
+/// `tests/fixtures/parity-1.7`: the Better Auth 1.7 corpus (`auth` 1.7.7 with better-auth
+/// 1.7.25), every fresh case through `schema print`; the incremental ones run against real
+/// databases in `live_incremental`.
+#[test]
+fn better_auth_1_7_fresh_cases() {
+    fresh_cases_of(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity-1.7"),
+        189,
+    );
+}
+
+/// Every fresh case (no `before.sql`) under `root`: `schema print` prints `expected.sql`.
+fn fresh_cases_of(root: &Path, at_least: usize) {
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .expect("a fixture folder")
         .flatten()
-        .filter(|e| e.path().join("rustauth.toml").is_file())
+        .filter(|e| {
+            e.path().join("rustauth.toml").is_file() && !e.path().join("before.sql").exists()
+        })
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert!(names.len() >= 200, "only {} extra cases found", names.len());
+    assert!(
+        names.len() >= at_least,
+        "only {} cases found in {}",
+        names.len(),
+        root.display()
+    );
     let mut failures = Vec::new();
     for name in &names {
         let dir = root.join(name);
@@ -271,7 +296,7 @@ fn extra_upstream_cases() {
     }
     assert!(
         failures.is_empty(),
-        "{} of {} extra cases differ:\n{}",
+        "{} of {} cases differ:\n{}",
         failures.len(),
         names.len(),
         failures.join("\n")

@@ -62,6 +62,8 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                 })).collect::<Vec<_>>(),
                 "warnings": plan.warnings,
                 "drift": plan.drift,
+                "schema_problems": plan.schema_problems,
+                "unsafe_changes": plan.unsafe_changes,
                 "last_applied": last.as_ref().map(|h| json!({
                     "applied_at": h.applied_at,
                     "cli_version": h.cli_version,
@@ -93,6 +95,9 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
             for b in &plan.blockers {
                 println!("Blocked: {}.{}: {}; {}", b.table, b.column, b.reason, b.fix);
             }
+            for p in &plan.schema_problems {
+                println!("Schema problem: {p}");
+            }
             for w in &plan.warnings {
                 println!("Warning: {w}");
             }
@@ -107,7 +112,9 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                 None => println!("Last applied: none recorded"),
             }
         }
-        if args.check && (pending || !plan.blockers.is_empty()) {
+        if args.check
+            && (pending || !plan.blockers.is_empty() || !plan.schema_problems.is_empty())
+        {
             return Ok(Exit::CheckFailed);
         }
         Ok(Exit::Ok)

@@ -32,7 +32,13 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         print_notes(plan);
         if let Some(outcome) = refuse_diagnostics(plan) {
             track(outcome);
-            return Ok(Exit::Error);
+            if outcome == "schema_problem" {
+                bail!(
+                    "refusing to migrate {}: {} column(s) reject every insert Better Auth makes (see above); nothing was changed",
+                    live.target.describe(),
+                    plan.schema_problems.len()
+                );
+            }
         }
         if plan.is_empty() {
             println!("No migrations needed.");
@@ -101,8 +107,9 @@ async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Appl
         Err(e) => bail!(e.to_string()),
     };
     if refuse_diagnostics(&plan).is_some() {
+        print_blockers(&plan.blockers);
         bail!(
-            "refusing to migrate {}: the plan changed while waiting for the lock; nothing was changed",
+            "refusing to migrate {}: the plan changed while waiting for the lock and cannot run safely; nothing was changed",
             live.target.describe()
         );
     }
@@ -157,7 +164,8 @@ async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Appl
 
 /// The 1.7 line's refusals, worded as upstream's migrate words them, before anything runs:
 /// a change that corrupts a populated table, then columns that reject every insert.
-/// Returns the telemetry outcome when it refused.
+/// Returns the telemetry outcome when it refuses (an unsafe change is also a blocker,
+/// which the caller reports with its statement).
 fn refuse_diagnostics(plan: &Plan) -> Option<&'static str> {
     if let Some(change) = plan.unsafe_changes.first() {
         eprintln!("The migration was refused, and nothing ran.");

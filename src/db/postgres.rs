@@ -242,7 +242,11 @@ impl Postgres {
             rolled_back: true,
             message: target.driver_message(&e),
         };
-        if !self.schema_exists {
+        // The 1.7 line's plan creates the schema it names (`database.schema`) first.
+        let creates_schema = statements
+            .first()
+            .is_some_and(|s| s.starts_with("create schema if not exists "));
+        if !self.schema_exists && !creates_schema {
             return Err(ApplyError {
                 applied: 0,
                 total,

@@ -179,8 +179,15 @@ pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The Better Auth 1.6.9 parity cases.
 pub fn parity_dir() -> PathBuf {
     manifest_dir().join("tests/fixtures/parity")
+}
+
+/// The Better Auth 1.7 parity cases (and `parity-1.7-refused`: upstream's generate
+/// refuses them).
+pub fn parity_1_7_dir() -> PathBuf {
+    manifest_dir().join("tests/fixtures/parity-1.7")
 }
 
 /// One parity case folder.
@@ -213,6 +220,29 @@ impl Case {
             .map(|l| l.trim_end_matches(';').to_string())
             .collect()
     }
+    /// `[database] schema` of the case's config (a PostgreSQL schema), if set.
+    pub fn namespace(&self) -> Option<String> {
+        let text = self.read("rustauth.toml")?;
+        text.lines().find_map(|l| {
+            let v = l.trim().strip_prefix("schema = \"")?;
+            Some(v.trim_end_matches('"').to_string())
+        })
+    }
+    /// What upstream 1.7's own migrate said when it refused the plan (`blockers.txt`),
+    /// without its `Run npx auth@latest generate …` hint.
+    pub fn upstream_refusal(&self) -> Option<String> {
+        let text = self.read("blockers.txt")?;
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("-- Better Auth 1.7 migrate"))?;
+        let (_, said) = line.split_once("refused (exit 1): ")?;
+        Some(
+            said.split(" Run npx auth@latest generate")
+                .next()
+                .unwrap_or(said)
+                .to_string(),
+        )
+    }
     /// The messages of `warnings.txt`, without upstream's `WARN [Better Auth]: ` prefix.
     pub fn warnings(&self) -> Vec<String> {
         self.read("warnings.txt")
@@ -234,10 +264,16 @@ impl Case {
     }
 }
 
-/// The parity cases of a dialect: the fresh ones (no `before.sql`) or the incremental ones.
+/// The 1.6.9 parity cases of a dialect: the fresh ones (no `before.sql`) or the
+/// incremental ones.
 pub fn parity_cases(dialect: &str, incremental: bool) -> Vec<Case> {
+    cases_in(&parity_dir(), dialect, incremental)
+}
+
+/// The cases of one corpus folder for a dialect.
+pub fn cases_in(root: &Path, dialect: &str, incremental: bool) -> Vec<Case> {
     let mut out = Vec::new();
-    for entry in std::fs::read_dir(parity_dir()).expect("tests/fixtures/parity") {
+    for entry in std::fs::read_dir(root).expect("a parity fixture folder") {
         let dir = entry.expect("entry").path();
         let Ok(d) = std::fs::read_to_string(dir.join("dialect")) else {
             continue;
@@ -571,7 +607,13 @@ impl ScratchDb {
             }
             Engine::Postgres => {
                 let mut c = self.conn();
-                c.exec("drop schema if exists public cascade; create schema public");
+                // Every schema a test made (1.7's `database.schema` cases), and public.
+                for ns in c.strings(
+                    "select nspname::text from pg_catalog.pg_namespace where nspname not like 'pg\\_%' and nspname <> 'information_schema'",
+                ) {
+                    c.exec(&format!("drop schema {} cascade", Engine::Postgres.ident(&ns)));
+                }
+                c.exec("create schema public");
                 c.close();
             }
             Engine::Mysql => {
@@ -624,11 +666,19 @@ impl ScratchDb {
 
     /// The sha256 column of every history row, oldest first.
     pub fn history_hashes(&self) -> Vec<String> {
+        self.history_hashes_in(None)
+    }
+
+    /// The same, for a history table in a PostgreSQL schema.
+    pub fn history_hashes_in(&self, namespace: Option<&str>) -> Vec<String> {
         let mut c = self.conn();
+        let table = match namespace {
+            Some(ns) => format!("{}.{}", self.engine.ident(ns), self.engine.ident(HISTORY)),
+            None => self.engine.ident(HISTORY),
+        };
         let q = format!(
-            "select {} from {} order by {}",
+            "select {} from {table} order by {}",
             self.engine.ident("sha256"),
-            self.engine.ident(HISTORY),
             self.engine.ident("id")
         );
         let v = c.strings(&q);
@@ -1137,6 +1187,15 @@ fn ident(s: &str) -> (String, &str) {
     (body[..end].to_string(), &body[end + 1..])
 }
 
+/// A table name, maybe qualified with a schema (`"auth"."user"`): the table part.
+fn table_ident(s: &str) -> (String, &str) {
+    let (first, rest) = ident(s);
+    match rest.strip_prefix('.') {
+        Some(rest) => ident(rest),
+        None => (first, rest),
+    }
+}
+
 /// Splits a column list on the commas outside parentheses and quotes.
 fn split_top_level(s: &str) -> Vec<String> {
     let mut out = Vec::new();
@@ -1181,7 +1240,7 @@ fn parse_column(def: &str, engine: Engine) -> ParsedColumn {
     let words: Vec<&str> = attrs.split_whitespace().collect();
     let primary_key = attrs.contains("primary key");
     let foreign_key = refs.map(|r| {
-        let (ref_table, r) = ident(r);
+        let (ref_table, r) = table_ident(r);
         let r = r.trim_start().strip_prefix('(').expect("( after the table");
         let (ref_column, r) = ident(r);
         let r = r
@@ -1238,9 +1297,12 @@ fn add_column(t: &mut Table, p: ParsedColumn) {
 pub fn apply_sql(catalog: &mut Catalog, sql: &str, engine: Engine) {
     for stmt in statements(sql) {
         let lower = stmt.to_lowercase();
+        if lower.starts_with("create schema ") {
+            continue;
+        }
         if let Some(rest) = lower.strip_prefix("create table ") {
             let rest = &stmt[stmt.len() - rest.len()..];
-            let (name, body) = ident(rest);
+            let (name, body) = table_ident(rest);
             let body = body.trim();
             let inner = body
                 .strip_prefix('(')
@@ -1253,7 +1315,7 @@ pub fn apply_sql(catalog: &mut Catalog, sql: &str, engine: Engine) {
             catalog.tables.insert(name, t);
         } else if let Some(rest) = lower.strip_prefix("alter table ") {
             let rest = &stmt[stmt.len() - rest.len()..];
-            let (table, r) = ident(rest);
+            let (table, r) = table_ident(rest);
             let r = r.trim_start();
             let def = r
                 .strip_prefix("add column ")
@@ -1273,9 +1335,17 @@ pub fn apply_sql(catalog: &mut Catalog, sql: &str, engine: Engine) {
             let (name, r) = ident(&stmt[skip..]);
             let r = r.trim_start();
             assert!(r.to_lowercase().starts_with("on "), "{stmt}");
-            let (table, r) = ident(&r[3..]);
-            let r = r.trim().strip_prefix('(').expect("(");
-            let (column, _) = ident(r);
+            let (table, r) = table_ident(&r[3..]);
+            let mut r = r.trim().strip_prefix('(').expect("(");
+            let mut columns = Vec::new();
+            loop {
+                let (column, rest) = ident(r.trim_start());
+                columns.push(column);
+                match rest.trim_start().strip_prefix(',') {
+                    Some(more) => r = more,
+                    None => break,
+                }
+            }
             catalog
                 .tables
                 .get_mut(&table)
@@ -1283,7 +1353,7 @@ pub fn apply_sql(catalog: &mut Catalog, sql: &str, engine: Engine) {
                 .indexes
                 .insert(Index {
                     name: Some(name),
-                    columns: vec![column],
+                    columns,
                     unique,
                 });
         } else {
