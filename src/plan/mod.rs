@@ -180,20 +180,18 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Result<Plan
                 index.unique,
                 rules.truncate_index_names,
             );
-            if let Some(e) = existing {
-                if let Some(found) = e
-                    .indexes
+            if let Some(found) = existing.and_then(|e| {
+                e.indexes
                     .iter()
                     .find(|i| i.name.eq_ignore_ascii_case(&name))
-                {
-                    if found.unique != index.unique || found.columns != index.columns {
-                        return Err(PlanError::Index(format!(
-                            "Database index \"{name}\" on table \"{}\" does not match the configured fields and uniqueness. Rename or replace the existing index, then run the migration again.",
-                            table.name
-                        )));
-                    }
-                    continue;
+            }) {
+                if found.unique != index.unique || found.columns != index.columns {
+                    return Err(PlanError::Index(format!(
+                        "Database index \"{name}\" on table \"{}\" does not match the configured fields and uniqueness. Rename or replace the existing index, then run the migration again.",
+                        table.name
+                    )));
                 }
+                continue;
             }
             if matches!(dialect, Dialect::Sqlite | Dialect::Postgres)
                 && let Some(other) = catalog.index_elsewhere(&name, &table.name)

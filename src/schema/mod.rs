@@ -106,6 +106,13 @@ struct AuthTable {
     indexes: Vec<IndexDef>,
 }
 
+/// What the enabled plugins declare for one model key, merged in plugin order.
+struct PluginTable {
+    fields: IndexMap<String, FieldDef>,
+    model_name: String,
+    indexes: Vec<IndexDef>,
+}
+
 /// Inserts or replaces `f` by key; a replaced field keeps the earlier one's position
 /// (JavaScript object spread semantics).
 fn merge_field(fields: &mut IndexMap<String, FieldDef>, f: FieldDef) {
@@ -208,8 +215,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
     // organization's `schema.<model>.additionalFields`), so they follow that plugin's
     // fields, before fields that later plugins add and after those of earlier ones.
     let line = config.project.better_auth;
-    let mut plugin_tables: IndexMap<String, (IndexMap<String, FieldDef>, String, Vec<IndexDef>)> =
-        IndexMap::new();
+    let mut plugin_tables: IndexMap<String, PluginTable> = IndexMap::new();
     let mut with_additional: Vec<String> = Vec::new();
     for id in &config.plugins.enabled {
         let Some(spec) = plugins::find_on(id, line) else {
@@ -227,17 +233,21 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
         {
             let entry = plugin_tables
                 .entry(key.clone())
-                .or_insert_with(|| (IndexMap::new(), key.clone(), Vec::new()));
+                .or_insert_with(|| PluginTable {
+                    fields: IndexMap::new(),
+                    model_name: key.clone(),
+                    indexes: Vec::new(),
+                });
             for f in fields {
-                merge_field(&mut entry.0, f);
+                merge_field(&mut entry.fields, f);
             }
-            entry.1 = model_name.unwrap_or_else(|| key.clone());
-            entry.2.extend(indexes);
+            entry.model_name = model_name.unwrap_or_else(|| key.clone());
+            entry.indexes.extend(indexes);
             if !extension
                 && !core::CORE_KEYS.contains(&key.as_str())
                 && !with_additional.contains(&key)
             {
-                additional(&key, &mut entry.0, additional_fields_optional);
+                additional(&key, &mut entry.fields, additional_fields_optional);
                 with_additional.push(key);
             }
         }
@@ -245,7 +255,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
     // Tables only extended (no plugin defines them in full) take them last.
     for (key, entry) in plugin_tables.iter_mut() {
         if !core::CORE_KEYS.contains(&key.as_str()) && !with_additional.contains(key) {
-            additional(key, &mut entry.0, false);
+            additional(key, &mut entry.fields, false);
         }
     }
 
@@ -270,8 +280,8 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
         for f in def.fields {
             merge_field(&mut fields, f);
         }
-        if let Some((pf, _, _)) = plugin_tables.get(&key) {
-            for f in pf.values() {
+        if let Some(pt) = plugin_tables.get(&key) {
+            for f in pt.fields.values() {
                 merge_field(&mut fields, f.clone());
             }
         }
@@ -288,17 +298,17 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
             );
         }
     }
-    for (key, (fields, model_name, indexes)) in plugin_tables {
+    for (key, pt) in plugin_tables {
         if core::CORE_KEYS.contains(&key.as_str()) {
             continue;
         }
         out.insert(
             key,
             AuthTable {
-                model_name,
-                fields,
+                model_name: pt.model_name,
+                fields: pt.fields,
                 order: None,
-                indexes,
+                indexes: pt.indexes,
             },
         );
     }

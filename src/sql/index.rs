@@ -92,7 +92,7 @@ mod tests {
         );
         let a54 = "a".repeat(54);
         assert_eq!(
-            index_name("user", &[a54.clone()], false, true),
+            index_name("user", std::slice::from_ref(&a54), false, true),
             format!("user_{a54}_idx")
         );
     }

@@ -9,6 +9,10 @@
 #   RUNTIME_PG_URL=postgres://postgres@127.0.0.1:5432   (server URL, no database)
 #   RUNTIME_MYSQL_URL=mysql://root@127.0.0.1:3306        (server URL, no database)
 #
+# With SCHEMA_TOOL=rustauth, also per engine an upgrade: migrate with the 1.6 config, the
+# 1.6 runtime writes its rows, migrate with the 1.7 config (it must add exactly what 1.7
+# adds, a second run nothing, db status --check 0), then the 1.7 runtime must work on it.
+#
 # Checks per line x engine: schema, full (sign-up … jwt), admin-login (seed-admin first),
 # and a negative one: a dropped column (1.7: twoFactor.lockedUntil, which must give
 # "Database schema mismatch"; 1.6, which has no schema check: twoFactor.verified, which must
@@ -112,6 +116,38 @@ for line in $LINES; do
     fi
   done
 done
+
+# Upgrade in place: a database rustauth built on the 1.6 line, with 1.6's rows in it.
+if [ "$SCHEMA_TOOL" = rustauth ]; then
+  for engine in $ENGINES; do
+    name="rt_up_$$"
+    case "$engine" in
+      sqlite) url="sqlite://$scratch/$name.db" ;;
+      postgres)
+        url="$PG_URL/$name"
+        scenario 1.7 "$PG_URL/postgres" SCENARIO=sql SQL="create database $name" \
+          || { not_ok "upgrade $engine: create database"; continue; }
+        cleanup_sql+=("1.7|$PG_URL/postgres|drop database if exists $name") ;;
+      mysql)
+        url="$MY_URL/$name"
+        scenario 1.7 "$MY_URL" SCENARIO=sql SQL="create database $name" \
+          || { not_ok "upgrade $engine: create database"; continue; }
+        cleanup_sql+=("1.7|$MY_URL|drop database if exists $name") ;;
+    esac
+    t="upgrade 1.6 -> 1.7 $engine [rustauth]"
+    migrate() { RUNTIME_DB="$url" "$RUSTAUTH_BIN" migrate --yes --config "$here/$1/rustauth.toml" >"$out" 2>&1; }
+    migrate 1.6 || { not_ok "$t: migrate on 1.6"; continue; }
+    scenario 1.6 "$url" || { not_ok "$t: the 1.6 runtime on the 1.6 schema"; continue; }
+    if migrate 1.7 && grep -q "Migration completed" "$out"; then ok "$t: migrate on 1.7"; else not_ok "$t: migrate on 1.7"; continue; fi
+    if migrate 1.7 && grep -q "No migrations needed." "$out"; then ok "$t: second migrate has nothing to do"; else not_ok "$t: second migrate has nothing to do"; fi
+    if RUNTIME_DB="$url" "$RUSTAUTH_BIN" db status --check --config "$here/1.7/rustauth.toml" >"$out" 2>&1; then
+      ok "$t: db status --check"
+    else
+      not_ok "$t: db status --check"
+    fi
+    if scenario 1.7 "$url"; then ok "$t: full"; else not_ok "$t: full"; fi
+  done
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
