@@ -176,6 +176,8 @@ fn db_status_check_and_json() {
                 "blockers",
                 "warnings",
                 "drift",
+                "schema_problems",
+                "unsafe_changes",
                 "last_applied"
             ],
             "{e:?}: top-level keys"
