@@ -13,6 +13,8 @@
 # Needs psql and python3; builds the release binary (cargo build --release) first.
 #
 #   scripts/bench-migrate.sh [RUNS]                   (default: 11)
+#   BENCH_LINE=1.6 scripts/bench-migrate.sh           (the Better Auth line; default 1.7:
+#                                                      tests/fixtures/all-plugins-1.7.toml)
 #   RUSTAUTH_BENCH_POSTGRES_URL=postgres://user@host:5432/postgres scripts/bench-migrate.sh
 #
 # The server URL defaults to $RUSTAUTH_TEST_POSTGRES_URL, then
@@ -25,7 +27,11 @@ runs=${1:-11}
 server=${RUSTAUTH_BENCH_POSTGRES_URL:-${RUSTAUTH_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}}
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-config="$root/tests/fixtures/all-plugins.toml"
+case "${BENCH_LINE:-1.7}" in
+  1.6) config="$root/tests/fixtures/all-plugins.toml" ;;
+  1.7) config="$root/tests/fixtures/all-plugins-1.7.toml" ;;
+  *) echo "bench-migrate: BENCH_LINE must be 1.6 or 1.7" >&2; exit 2 ;;
+esac
 
 command -v psql >/dev/null || { echo "bench-migrate: psql is required" >&2; exit 1; }
 
@@ -79,7 +85,7 @@ rustauth_on() { DATABASE_URL=$1 "$bin" --config "$config" "${@:2}" 2>/dev/null; 
 
 echo "rustauth: $bin"
 echo "server:   $(db_url '<db>' | sed -E 's#//([^:@/]*):[^@/]*@#//\1:***@#')"
-echo "schema:   all-plugins.toml, $tables tables, $statements statements; $runs runs each"
+echo "schema:   $(basename "$config"), $tables tables, $statements statements; $runs runs each"
 echo
 
 # (a) fresh migrate vs psql -1 -f

@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Benchmarks `rustauth schema print` of the largest schema a config can ask for:
-# tests/fixtures/all-plugins.toml (all 31 plugin ids, every schema option on, the
-# rateLimit table). Builds the release binary, then times it with hyperfine when
-# installed (apt-get install -y hyperfine), else with a loop around `date +%s%N`.
-# Prints the median (and min/mean/max) in milliseconds; target: median under 10 ms.
+# Benchmarks `rustauth schema print` of the largest schema a config can ask for, on each
+# Better Auth line: tests/fixtures/all-plugins.toml (1.6) and all-plugins-1.7.toml (1.7),
+# all 31 plugin ids of the line, every schema option on, the rateLimit table. Builds the
+# release binary, then times it with hyperfine when installed (apt-get install -y
+# hyperfine), else with a loop around `date +%s%N`. Prints the median (and min/mean/max)
+# in milliseconds per line; target: median under 10 ms.
 #
-#   scripts/bench-schema-print.sh [DIALECT] [RUNS]     (default: postgres 200)
+#   scripts/bench-schema-print.sh [DIALECT] [RUNS] [LINE]   (default: postgres 200, both lines)
 #
 # BENCH_NO_HYPERFINE=1 forces the date loop. Exit 1 when the command fails; the timing
 # itself never fails the script.
@@ -16,7 +17,7 @@ runs=${2:-200}
 target_ms=10
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-config="$root/tests/fixtures/all-plugins.toml"
+lines=${3:-1.6 1.7}
 
 cargo build --quiet --release --manifest-path "$root/Cargo.toml" --bin rustauth
 target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" |
@@ -27,6 +28,14 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch" # no rustauth.toml or .env of the caller's folder
 
+bench() {
+local line=$1 config
+case "$line" in
+  1.6) config="$root/tests/fixtures/all-plugins.toml" ;;
+  1.7) config="$root/tests/fixtures/all-plugins-1.7.toml" ;;
+  *) echo "unknown line $line (1.6 or 1.7)" >&2; exit 2 ;;
+esac
+echo "== Better Auth $line"
 cmd=("$bin" schema print --config "$config" --dialect "$dialect")
 "${cmd[@]}" >"$scratch/out.sql"
 tables=$(grep -c '^create table' "$scratch/out.sql" || true)
@@ -68,3 +77,8 @@ if awk -v m="$median" -v t="$target_ms" 'BEGIN { exit !(m < t) }'; then
 else
   echo "target (median < ${target_ms} ms): NOT met"
 fi
+}
+
+for line in $lines; do
+  bench "$line"
+done

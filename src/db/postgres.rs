@@ -75,16 +75,19 @@ impl Postgres {
         let names: Vec<String> = names.to_vec();
         let mut catalog = Catalog::default();
         if !index_names.is_empty() {
-            let lower: Vec<String> = index_names.iter().map(|n| n.to_lowercase()).collect();
+            // The names as given and lowercased (what an unquoted name becomes): an exact
+            // match uses pg_class's name index, so thousands of other tables cost nothing.
+            let mut names: Vec<String> = index_names.to_vec();
+            names.extend(index_names.iter().map(|n| n.to_lowercase()));
             let rows = sqlx::query(
-                "select i.relname::text, t.relname::text from pg_catalog.pg_index ix \
+                "select i.relname::text, t.relname::text from pg_catalog.pg_class i \
+                 join pg_catalog.pg_namespace n on n.oid = i.relnamespace \
+                 join pg_catalog.pg_index ix on ix.indexrelid = i.oid \
                  join pg_catalog.pg_class t on t.oid = ix.indrelid \
-                 join pg_catalog.pg_class i on i.oid = ix.indexrelid \
-                 join pg_catalog.pg_namespace n on n.oid = t.relnamespace \
-                 where n.nspname = $1 and lower(i.relname) = any($2)",
+                 where n.nspname = $1 and i.relname = any($2::name[])",
             )
             .bind(&self.schema)
-            .bind(&lower)
+            .bind(&names)
             .fetch_all(&mut self.conn)
             .await
             .map_err(|e| self.err("cannot read the indexes of", e))?;

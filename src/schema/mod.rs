@@ -242,7 +242,13 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
                 merge_field(&mut entry.fields, f);
             }
             entry.model_name = model_name.unwrap_or_else(|| key.clone());
-            entry.indexes.extend(indexes);
+            // Two plugins declaring one table (1.7's mcp is oauth-provider underneath)
+            // declare its indexes once.
+            for index in indexes {
+                if !entry.indexes.contains(&index) {
+                    entry.indexes.push(index);
+                }
+            }
             if !extension
                 && !core::CORE_KEYS.contains(&key.as_str())
                 && !with_additional.contains(&key)
