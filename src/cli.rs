@@ -8,7 +8,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 #[command(
     name = "rustauth",
     version,
-    about = "Database and secret work for auth stacks that follow Better Auth 1.6.9",
+    about = "Database and secret work for auth stacks that follow Better Auth (1.7 and 1.6)",
     propagate_version = true
 )]
 pub struct Cli {
@@ -299,6 +299,9 @@ pub struct InitArgs {
     /// Merge the env keys into these files instead of .env (repeatable).
     #[arg(long = "env-file", value_name = "PATH")]
     pub env_file: Vec<PathBuf>,
+    /// The Better Auth line to write in `[project] better_auth` (default 1.7).
+    #[arg(long, value_enum, value_name = "LINE")]
+    pub better_auth: Option<LineArg>,
     #[command(flatten)]
     pub yes: YesArgs,
 }

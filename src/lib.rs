@@ -1,5 +1,5 @@
 //! rustauth: the server-side database and secret work of an auth stack that follows
-//! Better Auth 1.6.9. Layers, each knowing only those below it:
+//! Better Auth, on its 1.7 and 1.6 lines. Layers, each knowing only those below it:
 //! `cli` → `commands` → `plan` → `schema` and `sql` → `db`; `config` feeds commands.
 
 pub mod cli;

@@ -440,3 +440,38 @@ fn interactive_init_through_a_pseudo_terminal() {
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("create table \"twoFactor\""));
 }
+
+#[test]
+fn writes_the_better_auth_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let o = run(rustauth(d).args(["init"]));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(read(d, "rustauth.toml").contains("better_auth = \"1.7\""));
+    assert_eq!(loads(d).project.better_auth, rustauth::model::Line::V1_7);
+
+    let o = run(rustauth(d).args([
+        "init",
+        "--force",
+        "--better-auth",
+        "1.6",
+        "--plugins",
+        "oidc-provider",
+    ]));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    let c = loads(d);
+    assert_eq!(c.project.better_auth, rustauth::model::Line::V1_6);
+    assert_eq!(c.plugins.enabled, ["oidc-provider"]);
+
+    // A plugin the line lacks is refused before anything is written.
+    let before = read(d, "rustauth.toml");
+    let o = run(rustauth(d).args(["init", "--force", "--plugins", "oidc-provider"]));
+    assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
+    assert!(
+        o.stderr
+            .contains("`oidc-provider` (not a plugin of Better Auth 1.7)"),
+        "{}",
+        o.stderr
+    );
+    assert_eq!(read(d, "rustauth.toml"), before);
+}

@@ -96,6 +96,9 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         );
     }
     let yes = args.yes.given();
+    let line = args
+        .better_auth
+        .map_or_else(Line::default, crate::cli::LineArg::line);
 
     let adapter = args
         .adapter
@@ -111,7 +114,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         );
     }
     if let Some(ids) = &args.plugins {
-        check_plugin_ids(ids)?;
+        check_plugin_ids(ids, line)?;
     }
 
     let choices = if output::interactive() && !yes {
@@ -133,12 +136,12 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         print_choices(&args, &c);
         c
     };
-    let plugin_ids = with_requirements(&choices.plugins);
+    let plugin_ids = with_requirements(&choices.plugins, line);
 
     // Everything is computed before anything is written.
     let url_env = config::DatabaseConfig::default().url_env;
     let secret_env = config::SecurityConfig::default().secret_env;
-    let toml = config_text(&choices, &plugin_ids);
+    let toml = config_text(&choices, &plugin_ids, line);
     config::parse_str(&toml, &config_path.display().to_string(), None)
         .context("the config init would write does not load (a bug); nothing was written")?;
 
@@ -329,8 +332,8 @@ fn target_of(path: &Path) -> PathBuf {
     std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
 }
 
-fn check_plugin_ids(ids: &[String]) -> Result<()> {
-    match super::unknown_plugin_ids(ids, " in --plugins; nothing was written", Line::default()) {
+fn check_plugin_ids(ids: &[String], line: Line) -> Result<()> {
+    match super::unknown_plugin_ids(ids, " in --plugins; nothing was written", line) {
         Some(message) => bail!(message),
         None => Ok(()),
     }
@@ -338,13 +341,13 @@ fn check_plugin_ids(ids: &[String]) -> Result<()> {
 
 /// The ids without duplicates, each preceded by the plugins it needs (Better Auth refuses
 /// to start otherwise), with a note for each one added.
-fn with_requirements(ids: &[String]) -> Vec<String> {
+fn with_requirements(ids: &[String], line: Line) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for id in ids {
         let Some(spec) = plugins::find(id) else {
             continue;
         };
-        for &req in spec.requires(Line::default()) {
+        for &req in spec.requires(line) {
             if !out.iter().any(|o| o == req) {
                 println!("{id} needs {req} enabled too: enabling {req}");
                 out.push(req.to_string());
@@ -474,13 +477,14 @@ fn toml_str(s: &str) -> String {
 }
 
 /// The rustauth.toml init writes: the keys a new project needs, with comments.
-fn config_text(c: &Choices, plugin_ids: &[String]) -> String {
+fn config_text(c: &Choices, plugin_ids: &[String], line: Line) -> String {
     let plugins: Vec<String> = plugin_ids.iter().map(|p| toml_str(p)).collect();
     format!(
         r#"# rustauth.toml, written by `rustauth init`. Every key is described in README.md
 # (and rustauth.toml.example); `rustauth schema print` shows the SQL this config means.
 
 [project]
+better_auth = {line}  # the Better Auth line: "1.7" (auth 1.7.7 + better-auth 1.7.25) or "1.6" (1.6.9)
 framework = {framework}  # informational: axum | actix-web | rocket | other
 production = false  # true: `secret` and `doctor` checks fail on every finding
 
@@ -498,6 +502,7 @@ secret_env = "RUSTAUTH_SECRET"  # generate a value with `rustauth secret`
 # `rustauth plugins add ID` / `remove ID` edit this list.
 enabled = [{plugins}]
 "#,
+        line = toml_str(line.name()),
         framework = toml_str(framework_name(c.framework)),
         adapter = toml_str(&c.adapter),
         provider = toml_str(provider_name(c.provider)),
