@@ -49,6 +49,27 @@ pub enum Command {
     Info(InfoArgs),
     /// Check that the project is ready to run: config, database, schema, secret.
     Doctor(DoctorArgs),
+    /// Better Auth's schema check against the live database (exit 0 passed, 1 mismatch,
+    /// 2 could not check; as `auth check`).
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(subcommand)]
+    pub what: Option<CheckCommand>,
+    /// Print the findings as JSON (the shape README.md documents).
+    #[arg(long, global = true)]
+    pub json: bool,
+    /// Seconds to wait for the database connection.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10, global = true)]
+    pub connect_timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, Subcommand)]
+pub enum CheckCommand {
+    /// Check that the database can hold what Better Auth writes (the same as `check`).
+    Schema,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,5 +1,6 @@
 //! One file per command: read flags, call the layers, print, pick the exit code.
 
+pub mod check;
 pub mod completions;
 pub mod db_status;
 pub mod doctor;
@@ -97,6 +98,9 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
                 std::env::current_dir()?.join(dir)
             };
             if !dir.is_dir() {
+                if let Command::Check(args) = &cli.command {
+                    return Ok(check::cwd_failure(&dir, args.json));
+                }
                 anyhow::bail!("--cwd {}: no such folder", dir.display());
             }
             dir
@@ -127,5 +131,6 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Completions(args) => completions::run(args),
         Command::Info(args) => info::run(&global, args),
         Command::Doctor(args) => doctor::run(&global, args),
+        Command::Check(args) => check::run(&global, &args),
     }
 }

@@ -4,6 +4,7 @@
 //! drift that upstream ignores, blockers (statements that would fail or invent data on a
 //! database in use), and on the 1.7 line upstream's unsafe changes and schema problems.
 
+pub mod check;
 pub mod live;
 mod types;
 
@@ -307,22 +308,21 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Result<Plan
                 }
             }
         }
-        if rules.diagnostics_1_7 {
-            for col in &existing.columns {
-                if col.name != "id"
-                    && table.column(&col.name).is_none()
-                    && !col.nullable
-                    && !col.has_default
-                {
-                    schema_problems.push(format!(
-                        "Column \"{0}\" on table \"{1}\" is required but Better Auth never writes it, so every insert into \"{1}\" fails. Drop the column, make it nullable, or give it a database default.",
-                        col.name, table.name
-                    ));
-                }
-            }
-        }
         if !cols.is_empty() {
             added.push((table.name.clone(), cols));
+        }
+    }
+
+    if rules.diagnostics_1_7 {
+        for c in check::required_columns(schema, catalog) {
+            let mut text = format!(
+                "Column \"{0}\" on table \"{1}\" is required but Better Auth never writes it, so every insert into \"{1}\" fails. Drop the column, make it nullable, or give it a database default.",
+                c.column, c.table
+            );
+            if c.column == "issuer" {
+                text.push_str(" If this column came from Better Auth 1.7.0 through 1.7.2, follow the upgrade guide before removing it: https://www.better-auth.com/docs/guides/1-7-upgrade-guide");
+            }
+            schema_problems.push(text);
         }
     }
 
