@@ -52,6 +52,42 @@ pub enum Command {
     /// Better Auth's schema check against the live database (exit 0 passed, 1 mismatch,
     /// 2 could not check; as `auth check`).
     Check(CheckArgs),
+    /// Create an administrator (needs the admin plugin): a user and its password account,
+    /// written as Better Auth writes them.
+    CreateAdmin(CreateAdminArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CreateAdminArgs {
+    /// The administrator's email (asked on a terminal when absent).
+    #[arg(long, value_name = "EMAIL")]
+    pub email: Option<String>,
+    /// Read the password from standard input (one line).
+    #[arg(long, conflicts_with = "password")]
+    pub password_stdin: bool,
+    /// The password on the command line: visible to other users (ps, shell history);
+    /// prefer --password-stdin or the prompt.
+    #[arg(long, value_name = "PASSWORD")]
+    pub password: Option<String>,
+    /// The user's name.
+    #[arg(long, default_value = "Admin")]
+    pub name: String,
+    /// The admin plugin role to give.
+    #[arg(long, default_value = "admin")]
+    pub role: String,
+    /// More user fields, as a JSON object (additional fields, plugin fields).
+    #[arg(long, value_name = "JSON")]
+    pub data: Option<String>,
+    /// Leave emailVerified false.
+    #[arg(long)]
+    pub no_email_verified: bool,
+    /// The email exists already: make that user an administrator and set its password.
+    #[arg(long)]
+    pub force: bool,
+    #[command(flatten)]
+    pub yes: YesArgs,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub mod exit;
 pub mod fsutil;
 pub mod model;
 pub mod output;
+pub mod password;
 pub mod plan;
 pub mod redact;
 pub mod schema;

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod completions;
+pub mod create_admin;
 pub mod db_status;
 pub mod doctor;
 pub mod generate;
@@ -132,5 +133,6 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Info(args) => info::run(&global, args),
         Command::Doctor(args) => doctor::run(&global, args),
         Command::Check(args) => check::run(&global, &args),
+        Command::CreateAdmin(args) => create_admin::run(&global, args),
     }
 }

@@ -5,6 +5,7 @@
 pub mod catalog;
 mod mysql;
 mod postgres;
+pub mod rows;
 mod sqlite;
 pub mod target;
 
@@ -209,4 +210,24 @@ impl Db {
 /// Milliseconds since `start`.
 pub(crate) fn elapsed_ms(start: std::time::Instant) -> i64 {
     start.elapsed().as_millis() as i64
+}
+
+impl Db {
+    /// Runs row statements (inserts, updates) in one transaction.
+    pub async fn write_rows(&mut self, stmts: &[rows::Stmt]) -> Result<()> {
+        match self {
+            Db::Sqlite(d) => d.write_rows(stmts).await,
+            Db::Postgres(d) => d.write_rows(stmts).await,
+            Db::Mysql(d) => d.write_rows(stmts).await,
+        }
+    }
+
+    /// The first column of a query's rows, as text (NULLs left out).
+    pub async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>> {
+        match self {
+            Db::Sqlite(d) => d.read_texts(stmt).await,
+            Db::Postgres(d) => d.read_texts(stmt).await,
+            Db::Mysql(d) => d.read_texts(stmt).await,
+        }
+    }
 }

@@ -342,6 +342,20 @@ fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
+impl Postgres {
+    /// Runs row statements in one transaction, in the target schema.
+    pub async fn write_rows(&mut self, stmts: &[super::rows::Stmt]) -> Result<()> {
+        let path = format!("set local search_path to {}", ident(&self.schema));
+        super::rows::postgres_write(&mut self.conn, &self.target, &path, stmts).await
+    }
+
+    /// The first column of a query's rows, as text, in the target schema.
+    pub async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
+        let path = format!("set local search_path to {}", ident(&self.schema));
+        super::rows::postgres_read(&mut self.conn, &self.target, &path, stmt).await
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::first_schema;

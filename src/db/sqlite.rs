@@ -287,3 +287,15 @@ fn ident(s: &str) -> String {
 fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
+
+impl Sqlite {
+    /// Runs row statements in one transaction.
+    pub async fn write_rows(&mut self, stmts: &[super::rows::Stmt]) -> Result<()> {
+        super::rows::sqlite_write(&mut self.conn, &self.target, stmts).await
+    }
+
+    /// The first column of a query's rows, as text.
+    pub async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
+        super::rows::sqlite_read(&mut self.conn, &self.target, stmt).await
+    }
+}

@@ -5,6 +5,7 @@
 //! the planner from [`Rules`].
 
 mod index;
+pub mod rows;
 mod types;
 
 use crate::model::{Dialect, FieldType, IdStrategy, Line, Literal};
