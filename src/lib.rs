@@ -17,6 +17,7 @@ pub mod schema;
 pub mod secret;
 pub mod sql;
 pub mod telemetry;
+pub mod upstream;
 
 use std::ffi::OsString;
 

@@ -13,8 +13,9 @@ use serde_json::Value;
 /// A secret that passes the rules (43 characters, high entropy, no example words).
 const SECRET: &str = "Xq7vN2pL9wR4tK8mZ3bH6jD1fS5gC0yAeUiOoPlMnBv";
 
-const CHECK_IDS: [&str; 10] = [
+const CHECK_IDS: [&str; 11] = [
     "config",
+    "better_auth",
     "adapter",
     "database_url",
     "database",
@@ -221,7 +222,7 @@ fn sqlite_project_pending_then_ready() {
     assert_eq!(run.code, 0, "{}", run.both());
     assert!(
         run.stdout
-            .contains("10 ok, 0 warning(s), 0 failure(s), 0 skipped"),
+            .contains("11 ok, 0 warning(s), 0 failure(s), 0 skipped"),
         "{}",
         run.both()
     );
@@ -436,4 +437,76 @@ fn postgres_wrong_password_fails_without_echoing_it() {
     );
     let doc = json(&run);
     assert_eq!(status(&doc, "database"), "fail", "{doc}");
+}
+
+#[test]
+fn the_better_auth_line_must_be_the_one_the_project_installs() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let check = |r: &Run| -> Value {
+        let doc = json(r);
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == "better_auth")
+            .unwrap()
+            .clone()
+    };
+    std::fs::write(
+        d.join("rustauth.toml"),
+        "[project]\nbetter_auth = \"1.6\"\n[database]\nadapter = \"sqlx\"\nurl = \"sqlite://auth.db\"\n",
+    )
+    .unwrap();
+    // Nothing installed: nothing to disagree with.
+    let c = check(&doctor(d, &["--json"], &[]));
+    assert_eq!(c["status"], "ok", "{c}");
+    // A package.json one folder up asks for 1.7: a failure naming the key.
+    let app = d.join("app");
+    std::fs::create_dir(&app).unwrap();
+    std::fs::rename(d.join("rustauth.toml"), app.join("rustauth.toml")).unwrap();
+    std::fs::write(
+        d.join("package.json"),
+        r#"{"dependencies": {"better-auth": "^1.7.25"}}"#,
+    )
+    .unwrap();
+    let r = doctor(&app, &["--json"], &[]);
+    assert_eq!(r.code, 3, "{}", r.both());
+    let c = check(&r);
+    assert_eq!(c["status"], "fail", "{c}");
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap()
+            .contains("better-auth ^1.7.25"),
+        "{c}"
+    );
+    assert!(
+        c["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("set `better_auth = \"1.7\"` in [project]"),
+        "{c}"
+    );
+    // The installed package wins over package.json, and agrees.
+    let pkg = app.join("node_modules/better-auth");
+    std::fs::create_dir_all(&pkg).unwrap();
+    std::fs::write(
+        pkg.join("package.json"),
+        r#"{"name": "better-auth", "version": "1.6.9"}"#,
+    )
+    .unwrap();
+    let c = check(&doctor(&app, &["--json"], &[]));
+    assert_eq!(c["status"], "ok", "{c}");
+    // info shows both.
+    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_rustauth"));
+    let out = cmd
+        .current_dir(&app)
+        .args(["info", "--json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["better_auth"]["line"], "1.6");
+    assert_eq!(v["better_auth"]["installed"]["version"], "1.6.9");
+    assert_eq!(v["better_auth"]["agrees"], true);
 }

@@ -354,3 +354,54 @@ fn a_dead_endpoint_costs_at_most_the_timeout() {
     }
     drop(silent);
 }
+
+/// The 1.7 line's refusals have outcomes of their own: `unsafe_change` (a required column
+/// without a default on a table with rows) and `schema_problem` (a column Better Auth never
+/// writes rejects every insert).
+#[test]
+fn refusal_outcomes_of_the_1_7_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let url = format!("sqlite://{}", d.join("auth.db").display());
+    let config = |extra: &str| {
+        common::write_config(
+            d,
+            &format!("[project]\nbetter_auth = \"1.7\"\n[database]\nadapter = \"sqlx\"\n{extra}"),
+        )
+    };
+    let migrate = || {
+        let mut cmd = common::rustauth();
+        cmd.current_dir(d)
+            .env("DATABASE_URL", &url)
+            .env("RUSTAUTH_TELEMETRY", "1")
+            .env("RUSTAUTH_TELEMETRY_DEBUG", "1")
+            .env_remove("DO_NOT_TRACK")
+            .args(["migrate", "--yes"]);
+        let out = cmd.output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        let event = stderr
+            .lines()
+            .find_map(|l| serde_json::from_str::<Value>(l).ok())
+            .unwrap_or_else(|| panic!("no event: {stderr}"));
+        (
+            out.status.code(),
+            event["payload"]["outcome"].as_str().unwrap().to_string(),
+        )
+    };
+    config("");
+    assert_eq!(migrate(), (Some(0), "migrated".to_string()));
+    let mut c = common::Conn::open(common::Engine::Sqlite, &url).unwrap();
+    c.exec("insert into \"user\" (\"id\", \"name\", \"email\", \"emailVerified\", \"createdAt\", \"updatedAt\") values ('u1', 'A', 'a@example.com', 0, '2026-01-01', '2026-01-01')");
+    c.close();
+    config("[models.user.additional_fields.tenant]\ntype = \"string\"\n");
+    assert_eq!(migrate(), (Some(1), "unsafe_change".to_string()));
+    config("");
+    // A NOT NULL column without a default on an existing table needs a rebuilt table on
+    // SQLite: make one with the same columns plus `legacy`.
+    let mut c = common::Conn::open(common::Engine::Sqlite, &url).unwrap();
+    c.exec("drop table \"verification\"");
+    c.exec("create table \"verification\" (\"id\" text not null primary key, \"identifier\" text not null, \"value\" text not null, \"expiresAt\" date not null, \"createdAt\" date not null, \"updatedAt\" date not null, \"legacy\" text not null)");
+    c.exec("create index \"verification_identifier_idx\" on \"verification\" (\"identifier\")");
+    c.close();
+    assert_eq!(migrate(), (Some(1), "schema_problem".to_string()));
+}

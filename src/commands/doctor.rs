@@ -98,6 +98,10 @@ impl Check {
 }
 
 const CONFIG: (&str, &str) = ("config", "config found and valid");
+const BETTER_AUTH: (&str, &str) = (
+    "better_auth",
+    "the config's Better Auth line is the one the project installs",
+);
 const ADAPTER: (&str, &str) = ("adapter", "adapter set and supported");
 const DATABASE_URL: (&str, &str) = ("database_url", "database URL present");
 const DATABASE: (&str, &str) = ("database", "database reachable, of the configured provider");
@@ -178,7 +182,10 @@ fn run_checks(
     timeout: Duration,
     production: bool,
 ) -> Result<Vec<Check>> {
-    let mut checks = vec![config_check(global, state)];
+    let mut checks = vec![
+        config_check(global, state),
+        better_auth_check(global, state),
+    ];
     let adapter = adapter_check(state);
     let sql_adapter = adapter.1;
     checks.push(adapter.0);
@@ -211,6 +218,56 @@ fn config_check(global: &Global, state: &ConfigState) -> Check {
             "fix the file as the message says (`rustauth.toml.example` lists every key)",
         ),
         (None, None) => Check::fail(id, title, "the config did not load", "run `rustauth init`"),
+    }
+}
+
+/// The config's `[project] better_auth` against the Better Auth the project installs
+/// (`node_modules/better-auth`, else a `package.json` dependency, in the config's folder or
+/// above).
+fn better_auth_check(global: &Global, state: &ConfigState) -> Check {
+    let (id, title) = BETTER_AUTH;
+    let Some(config) = state.config().filter(|c| c.path.is_some()) else {
+        return Check::skip(id, title, "no config");
+    };
+    let line = config.project.better_auth;
+    let here = format!("line {line} ({})", line.upstream());
+    let Some(installed) = crate::upstream::installed_better_auth(&config.base_dir(&global.cwd))
+    else {
+        return Check::ok(
+            id,
+            title,
+            format!("{here}; no package.json in this project names better-auth"),
+        );
+    };
+    let what = format!(
+        "better-auth {} ({})",
+        installed.version,
+        installed.source.display()
+    );
+    match installed.line() {
+        Some(l) if l == line => {
+            Check::ok(id, title, format!("{here}; the project installs {what}"))
+        }
+        Some(l) => Check::fail(
+            id,
+            title,
+            format!(
+                "the config says better_auth = \"{line}\", but the project installs {what}, of the {l} line"
+            ),
+            format!(
+                "set `better_auth = \"{l}\"` in [project] of {} (or install the {line} line of better-auth)",
+                config
+                    .path
+                    .as_ref()
+                    .map_or_else(|| "rustauth.toml".into(), |p| p.display().to_string())
+            ),
+        ),
+        None => Check::warn(
+            id,
+            title,
+            format!("the project installs {what}: rustauth reproduces the 1.6 and 1.7 lines only"),
+            "use better-auth 1.7 (or 1.6), or check the SQL rustauth writes against your version",
+        ),
     }
 }
 

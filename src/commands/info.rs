@@ -232,6 +232,26 @@ pub(crate) fn collect(global: &Global) -> Value {
             "endpoint_set": telemetry.endpoint.is_some(),
         },
         "schema": config.map(schema_json).unwrap_or(Value::Null),
+        "better_auth": better_auth_json(global, config),
+    })
+}
+
+/// The Better Auth line of the config (or the default without one) and the Better Auth
+/// the project installs, when a `package.json` says.
+fn better_auth_json(global: &Global, config: Option<&Config>) -> Value {
+    let line = config.map_or_else(crate::model::Line::default, |c| c.project.better_auth);
+    let dir = config.map_or_else(|| global.cwd.clone(), |c| c.base_dir(&global.cwd));
+    let installed = crate::upstream::installed_better_auth(&dir);
+    json!({
+        "line": line.name(),
+        "matches": line.upstream(),
+        "installed": installed.as_ref().map(|i| json!({
+            "version": i.version,
+            "source": i.source.display().to_string(),
+            "exact": i.exact,
+            "line": i.line().map(crate::model::Line::name),
+        })),
+        "agrees": installed.as_ref().map(|i| i.line() == Some(line)),
     })
 }
 
@@ -520,6 +540,24 @@ fn print_human(r: &Value) {
             .map(str::to_string)
             .unwrap_or_else(|| format!("{what} not found"))
     };
+    let ba = &r["better_auth"];
+    let installed = match ba["installed"]["version"].as_str() {
+        Some(v) => format!(
+            "; the project installs better-auth {v} ({}){}",
+            s(&ba["installed"]["source"]),
+            if ba["agrees"] == false {
+                ", another line"
+            } else {
+                ""
+            }
+        ),
+        None => String::new(),
+    };
+    println!(
+        "Better Auth: line {} ({}){installed}",
+        s(&ba["line"]),
+        s(&ba["matches"])
+    );
     println!("Rust:        {}", or_missing(&r["rust"]["rustc"], "rustc"));
     println!("Cargo:       {}", or_missing(&r["rust"]["cargo"], "cargo"));
 
