@@ -4,10 +4,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// `rustauth -V`: the version and the commit it was built from.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("RUSTAUTH_COMMIT"), ")");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "rustauth",
-    version,
+    version = VERSION,
     about = "Database and secret work for auth stacks that follow Better Auth (1.7 and 1.6)",
     propagate_version = true
 )]

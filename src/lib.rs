@@ -21,7 +21,7 @@ pub mod upstream;
 
 use std::ffi::OsString;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 use exit::Exit;
 
@@ -43,7 +43,20 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    run_as("rustauth", args)
+}
+
+/// [`run`], with the name help and usage lines show (`cargo rustauth` for the cargo shim).
+pub fn run_as<I, T>(bin_name: &str, args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let parsed = cli::Cli::command()
+        .bin_name(bin_name.to_string())
+        .try_get_matches_from(args)
+        .and_then(|m| cli::Cli::from_arg_matches(&m));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();

@@ -6,5 +6,5 @@ fn main() {
     if args.get(1).is_some_and(|a| a == "rustauth") {
         args.remove(1);
     }
-    std::process::exit(rustauth::run(args));
+    std::process::exit(rustauth::run_as("cargo rustauth", args));
 }
