@@ -4,8 +4,47 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+/// The adapters `--adapter` takes (a bad one is a usage error, exit 2, as for every
+/// value a flag lists).
+fn adapter_parser() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(crate::config::adapter::all())
+}
+
+/// Plugin ids, for completions: any string is accepted here (the commands say what is
+/// wrong with an unknown id, with a suggestion and the valid ids of the config's line).
+#[derive(Clone)]
+struct PluginIdHints;
+
+impl clap::builder::TypedValueParser for PluginIdHints {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _cmd: &clap::Command,
+        _arg: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        Some(Box::new(
+            crate::schema::plugins::REGISTRY
+                .iter()
+                .map(|p| clap::builder::PossibleValue::new(p.id)),
+        ))
+    }
+}
+
 /// `rustauth -V`: the version and the commit it was built from.
-pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("RUSTAUTH_COMMIT"), ")");
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("RUSTAUTH_COMMIT"),
+    ")"
+);
 
 #[derive(Debug, Parser)]
 #[command(
@@ -177,35 +216,54 @@ pub struct SchemaPrintArgs {
     pub format: SchemaFormat,
 }
 
-/// `-y/--yes`, and the deprecated `--y`.
+/// `-y/--yes`. The deprecated `--y` is read as `--yes` before parsing
+/// ([`deprecated_spellings`]), so that help and completions never offer it.
 #[derive(Debug, Args, Clone, Copy)]
 pub struct YesArgs {
     /// Do not ask for confirmation.
     #[arg(short = 'y', long = "yes")]
     pub yes: bool,
-    /// Deprecated spelling of --yes.
-    #[arg(long = "y", hide = true)]
-    pub y_deprecated: bool,
 }
 
 impl YesArgs {
-    /// Whether the user said yes; warns on stderr about the deprecated spelling.
+    /// Whether the user said yes.
     pub fn given(self) -> bool {
-        if self.y_deprecated {
-            eprintln!("warning: `--y` is deprecated; use `-y` or `--yes`");
-        }
-        self.yes || self.y_deprecated
+        self.yes
     }
+}
+
+/// Rewrites upstream's deprecated `--y` to `--yes`, with a warning on stderr.
+pub fn deprecated_spellings<T: Into<std::ffi::OsString>>(
+    args: impl IntoIterator<Item = T>,
+) -> Vec<std::ffi::OsString> {
+    let mut warned = false;
+    let mut after_separator = false;
+    args.into_iter()
+        .map(Into::into)
+        .map(|a| {
+            if a == "--" {
+                after_separator = true;
+            }
+            if !after_separator && a == "--y" {
+                if !warned {
+                    eprintln!("warning: `--y` is deprecated; use `-y` or `--yes`");
+                    warned = true;
+                }
+                return "--yes".into();
+            }
+            a
+        })
+        .collect()
 }
 
 #[derive(Debug, Args)]
 pub struct GenerateArgs {
     /// The adapter: kysely or sqlx write SQL; prisma and drizzle print guidance.
-    #[arg(long)]
+    #[arg(long, value_parser = adapter_parser(), hide_possible_values = true)]
     pub adapter: Option<String>,
     /// Write the SQL for an empty database of this dialect, without connecting.
-    #[arg(long)]
-    pub dialect: Option<String>,
+    #[arg(long, value_enum)]
+    pub dialect: Option<DialectArg>,
     /// The file to write (default: <migrations_dir>/<YYYYMMDDHHMMSS>_rustauth.sql).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -339,7 +397,7 @@ pub struct InitArgs {
     #[arg(long, value_enum)]
     pub framework: Option<Framework>,
     /// The database adapter (default sqlx).
-    #[arg(long)]
+    #[arg(long, value_parser = adapter_parser(), hide_possible_values = true)]
     pub adapter: Option<String>,
     /// The database (default sqlite).
     #[arg(long, value_enum)]
@@ -348,7 +406,7 @@ pub struct InitArgs {
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
     /// Plugin ids to enable, comma-separated.
-    #[arg(long, value_delimiter = ',', value_name = "ID,ID")]
+    #[arg(long, value_delimiter = ',', value_name = "ID,ID", value_parser = PluginIdHints, hide_possible_values = true)]
     pub plugins: Option<Vec<String>>,
     /// Put a fresh secret in .env where the key is new.
     #[arg(long)]
@@ -386,7 +444,7 @@ pub struct PluginsListArgs {
 #[derive(Debug, Args)]
 pub struct PluginIdsArgs {
     /// Plugin ids (see `rustauth plugins list`).
-    #[arg(required = true, value_name = "ID")]
+    #[arg(required = true, value_name = "ID", value_parser = PluginIdHints, hide_possible_values = true)]
     pub ids: Vec<String>,
 }
 

@@ -54,7 +54,7 @@ where
 {
     let parsed = cli::Cli::command()
         .bin_name(bin_name.to_string())
-        .try_get_matches_from(args)
+        .try_get_matches_from(cli::deprecated_spellings(args))
         .and_then(|m| cli::Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,

@@ -25,17 +25,6 @@ impl Dialect {
         })
     }
 
-    /// Like [`Dialect::parse`], also taking the spellings people bring from elsewhere on
-    /// the command line: postgresql, pg, mariadb, sqlserver.
-    pub fn parse_cli(s: &str) -> Option<Dialect> {
-        Dialect::parse(s).or(match s {
-            "postgresql" | "pg" => Some(Dialect::Postgres),
-            "mariadb" => Some(Dialect::Mysql),
-            "sqlserver" => Some(Dialect::Mssql),
-            _ => None,
-        })
-    }
-
     pub fn name(self) -> &'static str {
         match self {
             Dialect::Sqlite => "sqlite",

@@ -33,7 +33,10 @@ fn the_cargo_shim_calls_itself_cargo_rustauth() {
         .unwrap();
     assert!(o.status.success());
     let help = String::from_utf8(o.stdout).unwrap();
-    assert!(help.contains("Usage: cargo rustauth [OPTIONS] <COMMAND>"), "{help}");
+    assert!(
+        help.contains("Usage: cargo rustauth [OPTIONS] <COMMAND>"),
+        "{help}"
+    );
     let o = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cargo-rustauth"))
         .args(["rustauth", "schema", "print", "--nope"])
         .output()

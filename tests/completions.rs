@@ -170,3 +170,68 @@ fn fish_loads_the_script_and_completes() {
     assert!(out.lines().any(|l| l.starts_with("--check\t")), "{out}");
     assert!(out.lines().any(|l| l.starts_with("--check-env\t")), "{out}");
 }
+
+/// Values complete too: plugin ids (`plugins add/remove`, `init --plugins`), adapters,
+/// dialects and Better Auth lines; the deprecated `--y` is offered nowhere.
+#[test]
+fn values_complete_and_deprecated_flags_do_not() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let s = script(shell);
+        // clap_complete's PowerShell and elvish scripts complete subcommands and flags,
+        // not values.
+        let values: &[&str] = if matches!(shell, "bash" | "zsh" | "fish") {
+            &[
+                "two-factor",
+                "agent-auth",
+                "oidc-provider",
+                "deadpool-postgres",
+                "mssql",
+                "1.7",
+            ]
+        } else {
+            &[]
+        };
+        for value in values {
+            assert!(s.contains(value), "{shell}: no {value}");
+        }
+        assert!(
+            !s.split(|c: char| c.is_whitespace() || c == '\'' || c == '"' || c == '[')
+                .any(|w| w == "--y"),
+            "{shell} offers --y"
+        );
+    }
+    if !installed("bash") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = script_file("bash", dir.path());
+    let f = file.to_str().unwrap();
+    let out = shell_output(
+        "bash",
+        dir.path(),
+        &[
+            "--norc",
+            "-c",
+            &format!(
+                r#"source '{f}'
+COMP_WORDS=(rustauth plugins add two); COMP_CWORD=3; COMP_LINE="rustauth plugins add two"; COMP_POINT=${{#COMP_LINE}}
+_rustauth rustauth two add
+echo "ids: ${{COMPREPLY[*]}}"
+COMP_WORDS=(rustauth generate --dialect ""); COMP_CWORD=3; COMP_LINE="rustauth generate --dialect "; COMP_POINT=${{#COMP_LINE}}
+_rustauth rustauth "" --dialect
+echo "dialects: ${{COMPREPLY[*]}}"
+COMP_WORDS=(rustauth migrate --); COMP_CWORD=2; COMP_LINE="rustauth migrate --"; COMP_POINT=${{#COMP_LINE}}
+_rustauth rustauth -- migrate
+echo "flags: ${{COMPREPLY[*]}}""#
+            ),
+        ],
+    );
+    assert!(out.contains("ids: two-factor\n"), "{out}");
+    let dialects = out.lines().find(|l| l.starts_with("dialects: ")).unwrap();
+    for d in ["sqlite", "postgres", "mysql", "mssql"] {
+        assert!(dialects.split_whitespace().any(|w| w == d), "{out}");
+    }
+    let flags = out.lines().find(|l| l.starts_with("flags: ")).unwrap();
+    assert!(flags.split_whitespace().any(|w| w == "--yes"), "{out}");
+    assert!(!flags.split_whitespace().any(|w| w == "--y"), "{out}");
+}

@@ -45,14 +45,9 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let schema = crate::schema::resolve(&loaded.config);
 
     let live_mode = args.dialect.is_none();
-    let sql = match &args.dialect {
+    let sql = match args.dialect {
         Some(d) => {
-            let Some(dialect) = Dialect::parse_cli(d) else {
-                bail!(
-                    "unknown dialect `{d}`; supported dialects: {}",
-                    Dialect::NAMES.join(", ")
-                );
-            };
+            let dialect = d.provider();
             if schema.namespace.is_some() && dialect != Dialect::Postgres {
                 bail!(crate::schema::schema_name_error(dialect));
             }
