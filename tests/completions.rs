@@ -2,6 +2,8 @@
 //! and complete a subcommand from it, where the shell is installed (else the test says
 //! why it skipped).
 
+mod common;
+
 use std::path::Path;
 use std::process::Command as Process;
 
@@ -36,7 +38,9 @@ fn installed(shell: &str) -> bool {
         .map(|o| o.status.success())
         .unwrap_or(false);
     if !found {
-        println!("skipped: {shell} is not installed (apt-get install {shell} to run this test)");
+        common::say_skipped(&format!(
+            "{shell} is not installed (apt-get install {shell} to run this test)"
+        ));
     }
     found
 }

@@ -4,6 +4,8 @@
 //! them: SQLite always, PostgreSQL and MySQL when `RUSTAUTH_TEST_POSTGRES_URL` /
 //! `RUSTAUTH_TEST_MYSQL_URL` are set (each in a scratch database, dropped afterwards).
 
+mod common;
+
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -179,7 +181,7 @@ fn server_url(var: &str) -> Option<String> {
             panic!("{var} is not set and RUSTAUTH_TEST_REQUIRE_SERVERS=1")
         }
         _ => {
-            eprintln!("skipped: {var} is not set (see README.md, Database tests)");
+            common::say_skipped(&format!("{var} is not set (see README.md, Database tests)"));
             None
         }
     }

@@ -348,8 +348,15 @@ fn skip(reason: String) -> Option<String> {
     if require_servers() {
         panic!("{reason} (RUSTAUTH_TEST_REQUIRE_SERVERS=1: database tests must not skip)");
     }
-    println!("skipping: {reason}");
+    say_skipped(&reason);
     None
+}
+
+/// Says on the terminal why a test skips: written to the stderr handle itself, which the
+/// test harness does not capture, so a plain `cargo test` shows it.
+pub fn say_skipped(reason: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "skipping: {reason}");
 }
 
 /// The server URL of an engine from the environment, `None` (printed) to skip.
@@ -357,7 +364,14 @@ pub fn server_url(engine: Engine) -> Option<String> {
     let var = engine.env_var()?;
     match std::env::var(var) {
         Ok(u) if !u.trim().is_empty() => Some(u.trim().to_string()),
-        _ => skip(format!("{var} not set")),
+        _ => skip(format!(
+            "{} part of {}: {var} is not set (README.md, Database tests)",
+            match engine {
+                Engine::Postgres => "the PostgreSQL",
+                _ => "the MySQL/MariaDB",
+            },
+            std::thread::current().name().unwrap_or("a test")
+        )),
     }
 }
 
