@@ -16,6 +16,7 @@ pub mod schema;
 pub mod secret;
 pub mod sql;
 pub mod telemetry;
+pub mod url;
 
 use std::ffi::OsString;
 
