@@ -194,13 +194,30 @@ fn defaults_without_flags_or_terminal() {
         secret::INIT_PLACEHOLDER
     );
     assert!(
+        o.stdout.contains(
+            "replace the placeholder RUSTAUTH_SECRET in .env: `rustauth secret --write` puts a fresh secret in its place"
+        ),
+        "{}",
         o.stdout
-            .contains("`rustauth secret` prints a RUSTAUTH_SECRET= line")
     );
     let o = run(rustauth(d).args(["secret", "--check-env"]));
     assert_eq!(o.code, 3);
     let o = run(rustauth(d).args(["schema", "print"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
+
+    // The next step as printed: the placeholder is replaced where it stands, nothing else
+    // of .env changes, and the check passes.
+    let before = read(d, ".env");
+    let o = run(rustauth(d).args(["secret", "--write"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let after = read(d, ".env");
+    let fresh = env_value(d, ".env", "RUSTAUTH_SECRET").unwrap();
+    assert_eq!(after, before.replace(secret::INIT_PLACEHOLDER, &fresh));
+    assert_eq!(definitions(&after, "RUSTAUTH_SECRET"), 1);
+    assert!(!o.stdout.contains(&fresh) && !o.stderr.contains(&fresh));
+    let o = run(rustauth(d).args(["secret", "--check-env", "--production"]));
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    no_temporary_files(d);
 }
 
 #[test]

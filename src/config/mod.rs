@@ -2,6 +2,7 @@
 //! The contract is `shared/design/CONFIG.md`; README.md documents it for users.
 
 pub mod adapter;
+pub mod dotenv;
 pub mod edit;
 mod env;
 mod parse;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-pub use env::Env;
+pub use env::{Env, EnvIssue, IssueKind};
 pub use parse::parse_str;
 
 use crate::model::{Dialect, FieldType, IdStrategy, Line, Literal, OnDelete};
