@@ -57,7 +57,10 @@ where
     match commands::dispatch(cli) {
         Ok(code) => code.code(),
         Err(e) => {
-            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            // Belt and braces: every error passes the shared scrubber once more (URLs
+            // redacted, `password=…` pairs masked), whatever layer built it.
+            let message = redact::redact_in_text(&one_line(&format!("{e:#}")), &[]);
+            eprintln!("error: {message}");
             Exit::Error.code()
         }
     }
