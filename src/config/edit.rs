@@ -479,9 +479,22 @@ pub fn set_env_value(text: &str, key: &str, value: &str) -> Result<(String, EnvS
             (out, EnvSet::Appended { line })
         }
     };
-    // Read back as dotenvy reads it: the value must be the one the app will get.
+    // Read back as dotenvy reads it: the value must be the one the app will get, and
+    // every other definition must read as before.
     let check = super::dotenv::scan(&out);
-    if check.of(key).next().map(|d| d.value.as_str()) != Some(value) || check.stop != scan.stop {
+    let others = |s: &super::dotenv::Scan| -> Vec<(String, String)> {
+        let first = s.definitions.iter().position(|d| d.key == key);
+        s.definitions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != first)
+            .map(|(_, d)| (d.key.clone(), d.value.clone()))
+            .collect()
+    };
+    if check.of(key).next().map(|d| d.value.as_str()) != Some(value)
+        || check.stop != scan.stop
+        || others(&check) != others(&scan)
+    {
         return Err(EnvSetError::NotExact);
     }
     Ok((out, at))
