@@ -417,11 +417,19 @@ fn interactive_init_through_a_pseudo_terminal() {
     p.exp_string("Database").unwrap();
     keys(&mut p, "j\r"); // sqlite -> postgres
     p.exp_string("Database URL").unwrap();
-    let url = "postgres://tty@localhost:5432/ttydb";
+    // A URL the CLI could not use (an unencoded `#` in the password) is refused at the
+    // prompt, with what to do and without the text; then a good one with a password.
+    keys(&mut p, "postgres://tty:bad#Pw77@localhost:5432/ttydb\r");
+    p.exp_string("percent-encode it as %23").unwrap();
+    let url = "postgres://tty:TtyPw4417%40x@localhost:5432/ttydb";
     // The default is offered, not pre-typed: typing replaces it.
     keys(&mut p, url);
     keys(&mut p, "\r");
-    p.exp_string("Plugins").unwrap();
+    // Once entered, the line shows the URL with its password masked.
+    p.exp_string("Database URL (goes to .env): postgres://***:***@localhost:5432/ttydb")
+        .unwrap();
+    let after = p.exp_string("Plugins").unwrap();
+    assert!(!after.contains("TtyPw4417"), "{after:?}");
     let org = REGISTRY
         .iter()
         .position(|s| s.id == "organization")
@@ -435,7 +443,8 @@ fn interactive_init_through_a_pseudo_terminal() {
     p.exp_string("Put a fresh secret").unwrap();
     keys(&mut p, "y");
     p.exp_string("Next steps").unwrap();
-    p.exp_eof().unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("TtyPw4417"), "{rest:?}");
     match p.process().wait().unwrap() {
         WaitStatus::Exited(_, code) => assert_eq!(code, 0),
         other => panic!("init did not exit: {other:?}"),
