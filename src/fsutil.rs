@@ -301,6 +301,33 @@ mod tests {
         }
     }
 
+    /// A write that fails after its temporary file exists (the rename onto a folder)
+    /// leaves no temporary file behind, and the target as it was.
+    #[test]
+    fn failed_writes_leave_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("taken");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join("inside"), "x").unwrap();
+        assert!(write_atomic(&target, b"secret", Some(0o600)).is_err());
+        assert!(target.join("inside").exists());
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["taken"]);
+    }
+
+    #[test]
+    fn folder_locks_exclude_each_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = lock_dir(dir.path()).unwrap();
+        let e = lock_dir_waiting(dir.path(), Duration::from_millis(50)).unwrap_err();
+        assert!(e.to_string().contains("another rustauth"), "{e}");
+        drop(held);
+        lock_dir_waiting(dir.path(), Duration::from_millis(50)).unwrap();
+    }
+
     #[test]
     fn new_files_never_replace() {
         let dir = tempfile::tempdir().unwrap();

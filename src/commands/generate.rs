@@ -107,7 +107,9 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             target.display()
         );
     }
-    let existed = target.exists();
+    // A new versioned file never overwrites anything (a taken name moves to the next
+    // version under the lock below): only --output can overwrite.
+    let existed = versioned_dir.is_none() && target.exists();
     if !existed && live_mode && !yes {
         match crate::output::confirm(
             &format!(
