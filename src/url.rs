@@ -3,8 +3,9 @@
 //! message can never describe a different host than the one the driver reads.
 //!
 //! Rules (README.md, "Database URLs"):
-//! * `sqlite:`, `sqlite3:` and `file:` URLs are a path and an optional query; an `@` in
-//!   them is refused (it is a URL with user info written under the wrong scheme).
+//! * `sqlite:`, `sqlite3:` and `file:` URLs are a path and an optional query (split at the
+//!   first `?`, as sqlx does; a `#` belongs to the path); an `@` in them is refused (it is
+//!   a URL with user info written under the wrong scheme).
 //! * Any other URL is `scheme://[userinfo@]hosts[/path][?query][#fragment]`. The user info
 //!   ends at the last `@` of the URL (it may hold `@` and `:`; the first `:` separates user
 //!   and password). An unencoded `/`, `?` or `#` before that `@` is an error: the driver
@@ -101,15 +102,16 @@ impl<'a> ParsedUrl<'a> {
             if rest.contains('@') {
                 return Err(UrlError::FileAt);
             }
-            let (before_fragment, fragment) = split_once_opt(rest, '#');
-            let (path, query) = split_once_opt(before_fragment, '?');
+            // As sqlx reads them: the path runs to the first `?` (a `#` is part of the
+            // file name).
+            let (path, query) = split_once_opt(rest, '?');
             return Ok(ParsedUrl {
                 scheme,
                 userinfo: None,
                 hosts: None,
                 path,
                 query,
-                fragment,
+                fragment: None,
             });
         }
         if s.chars().any(char::is_whitespace) {
@@ -395,6 +397,11 @@ mod tests {
         assert_eq!(u.query, Some("mode=rwc"));
         assert!(ParsedUrl::parse("sqlite:///srv/my app/auth.db").is_ok());
         assert!(ParsedUrl::parse("sqlite::memory:").is_ok());
+        let u = ParsedUrl::parse("sqlite://my#file.db?mode=ro").unwrap();
+        assert_eq!(
+            (u.path, u.query, u.fragment),
+            ("//my#file.db", Some("mode=ro"), None)
+        );
         assert_eq!(
             ParsedUrl::parse("sqlite://alice:pw@db"),
             Err(UrlError::FileAt)

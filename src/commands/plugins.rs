@@ -111,7 +111,8 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
             .options
             .get(id)
             .map(|o| match o.text(key) {
-                Some(t) => json!(t),
+                // A text option is a URL (mcp's `resource`): shown as redaction allows.
+                Some(t) => json!(crate::redact::redact_value(key, t)),
                 None => json!(o.enabled(key)),
             })
             .unwrap_or(json!(false))

@@ -219,21 +219,25 @@ impl Target {
             }
         };
         if provider == Dialect::Sqlite {
-            let file = parsed.path.trim_start_matches("//");
+            // As sqlx reads it: `sqlite://` or `sqlite:` off, the file up to the first `?`,
+            // percent-decoded.
+            let file = parsed.path.strip_prefix("//").unwrap_or(parsed.path);
             if file.is_empty() {
                 return Err("unparseable database URL: sqlite URL without a file (sqlite://path/to/auth.db)".into());
             }
-            let url = if file == ":memory:" || Path::new(file).is_absolute() {
-                url.to_string()
+            let decoded = percent_decode(file);
+            let (url, shown) = if file == ":memory:" || Path::new(&decoded).is_absolute() {
+                (url.to_string(), decoded)
             } else {
-                let abs = base.join(file);
-                match parsed.query {
-                    Some(q) => format!("sqlite://{}?{q}", abs.display()),
-                    None => format!("sqlite://{}", abs.display()),
-                }
+                let abs = base.join(&decoded).display().to_string();
+                // Written back so that sqlx decodes it to the same path.
+                let encoded = abs.replace('%', "%25").replace('?', "%3F");
+                let url = match parsed.query {
+                    Some(q) => format!("sqlite://{encoded}?{q}"),
+                    None => format!("sqlite://{encoded}"),
+                };
+                (url, abs)
             };
-            let shown = url.trim_start_matches("sqlite:").trim_start_matches("//");
-            let shown = shown.split('?').next().unwrap_or("").to_string();
             return Ok(Target {
                 provider,
                 url,
@@ -422,6 +426,17 @@ mod tests {
         let t = Target::parse("sqlite://auth.db", Path::new("/srv/app")).unwrap();
         assert_eq!(t.url(), "sqlite:///srv/app/auth.db");
         assert_eq!(t.describe(), "sqlite database /srv/app/auth.db");
+    }
+
+    #[test]
+    fn sqlite_files_as_sqlx_reads_them() {
+        let t = Target::parse("sqlite://my%20app/a#b.db?mode=rwc", Path::new("/srv/x?y")).unwrap();
+        assert_eq!(t.describe(), "sqlite database /srv/x?y/my app/a#b.db");
+        assert_eq!(t.url(), "sqlite:///srv/x%3Fy/my app/a#b.db?mode=rwc");
+        let t = Target::parse("sqlite:///abs/auth.db", Path::new("/srv")).unwrap();
+        assert_eq!(t.database(), Some("/abs/auth.db"));
+        let t = Target::parse("sqlite:rel.db", Path::new("/srv")).unwrap();
+        assert_eq!(t.database(), Some("/srv/rel.db"));
     }
 
     #[test]
