@@ -346,6 +346,11 @@ pub struct SecretArgs {
     /// Print the value alone (no `NAME=`).
     #[arg(long, conflicts_with = "checking")]
     pub raw: bool,
+    /// Put the new secret in an env file instead of printing it (default: `.env` beside
+    /// the config): the variable's definition is replaced in place, or appended;
+    /// atomically, mode 0600, every other byte unchanged.
+    #[arg(long, value_name = "FILE", num_args = 0..=1, conflicts_with_all = ["checking", "raw"])]
+    pub write: Option<Option<PathBuf>>,
     /// Check this value instead of generating one; `-` reads it from stdin (keeps it out
     /// of shell history).
     #[arg(long, value_name = "VALUE", allow_hyphen_values = true)]

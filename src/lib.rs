@@ -18,6 +18,7 @@ pub mod secret;
 pub mod sql;
 pub mod telemetry;
 pub mod upstream;
+pub mod url;
 
 use std::ffi::OsString;
 
@@ -71,7 +72,10 @@ where
     match commands::dispatch(cli) {
         Ok(code) => code.code(),
         Err(e) => {
-            eprintln!("error: {}", one_line(&format!("{e:#}")));
+            // Belt and braces: every error passes the shared scrubber once more (URLs
+            // redacted, `password=…` pairs masked), whatever layer built it.
+            let message = redact::redact_in_text(&one_line(&format!("{e:#}")), &[]);
+            eprintln!("error: {message}");
             Exit::Error.code()
         }
     }

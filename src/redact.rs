@@ -10,12 +10,11 @@
 //!   key, url, dsn or uri (case-insensitive) is shown as `[redacted]`, or, for the URL
 //!   kinds, redacted as a URL.
 //!
-//! The URL parser is written by hand rather than taken from the `url` crate on purpose: a
-//! WHATWG parser happily accepts `postgres://user:12/secret@host/db` (a password with an
-//! unencoded `/`) as host `user`, port `12` and path `/secret@host/db`, and would echo half
-//! the password; it also rejects or rewrites libpq's multi-host URLs. Here every `@` after
-//! the authority makes the value unparseable, so a password is either inside the user info
-//! (and masked whole) or the value is not shown at all.
+//! URLs are split by [`crate::url::ParsedUrl`], the parser connections use too: what a
+//! message shows of a URL is what the driver reads, and a URL it refuses (an unencoded
+//! `/`, `?` or `#` in the password, …) is never echoed.
+
+use crate::url::{ParsedUrl, form_decode, percent_decode};
 
 /// What a secret value is replaced with.
 pub const REDACTED: &str = "[redacted]";
@@ -62,8 +61,6 @@ const SECRET_PARAM_PARTS: &[&str] = &[
     "signature",
     "sig",
 ];
-/// URL schemes whose body is a file path (no user info, no host to validate).
-const FILE_SCHEMES: &[&str] = &["sqlite", "sqlite3", "file"];
 
 /// Whether a config key or environment variable name holds a secret: it ends with secret,
 /// secrets, password, token, key, url, dsn or uri (and a few plurals and spellings of
@@ -103,8 +100,8 @@ pub fn redact_value(key: &str, value: &str) -> String {
 /// a bare `user:pass`) is `unparseable URL`.
 pub fn redact_url(url: &str) -> String {
     match ParsedUrl::parse(url.trim()) {
-        Some(p) => p.render(),
-        None => UNPARSEABLE.to_string(),
+        Ok(p) => render(&p),
+        Err(_) => UNPARSEABLE.to_string(),
     }
 }
 
@@ -114,31 +111,52 @@ pub fn redact_url(url: &str) -> String {
 pub fn url_secrets(url: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut push = |s: &str| {
-        if !s.is_empty() && !out.iter().any(|o: &String| o == s) {
-            out.push(s.to_string());
-        }
-        let decoded = percent_decode(s);
-        if !decoded.is_empty() && !out.contains(&decoded) {
-            out.push(decoded);
+        for v in [s.to_string(), percent_decode(s), form_decode(s)] {
+            if !v.is_empty() && !out.contains(&v) {
+                out.push(v);
+            }
         }
     };
     let url = url.trim();
-    if let Some(start) = url.find("://").map(|i| i + 3)
-        && let Some(at) = url[start..].rfind('@').map(|i| start + i)
-    {
-        // The password only: a user name (`postgres`) is no secret, and scrubbing it from
-        // free text would mangle every message that names the engine.
-        if let Some((_, password)) = url[start..at].split_once(':') {
-            push(password);
+    match ParsedUrl::parse(url) {
+        Ok(p) => {
+            // The password only: a user name (`postgres`) is no secret, and scrubbing it
+            // from free text would mangle every message that names the engine.
+            if let Some(password) = p.password() {
+                push(password);
+            }
+            for pair in p.query.unwrap_or("").split('&') {
+                if let Some((k, v)) = pair.split_once('=')
+                    && is_secret_param(&form_decode(k))
+                {
+                    push(v);
+                }
+            }
         }
-    }
-    if let Some((_, query)) = url.split_once('?') {
-        let query = query.split('#').next().unwrap_or("");
-        for pair in query.split(['&', ';']) {
-            if let Some((k, v)) = pair.split_once('=')
-                && is_secret_param(k)
+        Err(_) => {
+            // Unparseable: everything between `://` and the last `@` after the first `:`,
+            // and its pieces between unencoded `/`, `?` and `#` (what a misreading driver
+            // would have taken for a port or a path).
+            if let Some(start) = url.find("://").map(|i| i + 3)
+                && let Some(at) = url[start..].rfind('@').map(|i| start + i)
+                && let Some((_, password)) = url[start..at].split_once(':')
             {
-                push(v);
+                push(password);
+                for piece in password.split(['/', '?', '#']) {
+                    if piece.chars().count() >= MIN_SCRUB_LEN {
+                        push(piece);
+                    }
+                }
+            }
+            if let Some((_, query)) = url.split_once('?') {
+                let query = query.split('#').next().unwrap_or("");
+                for pair in query.split(['&', ';']) {
+                    if let Some((k, v)) = pair.split_once('=')
+                        && is_secret_param(k)
+                    {
+                        push(v);
+                    }
+                }
             }
         }
     }
@@ -195,94 +213,24 @@ fn is_secret_pair_name(name: &str) -> bool {
     SECRET_PARAM_PARTS.iter().any(|p| k.contains(p))
 }
 
-/// A URL split into the parts that may be shown.
-struct ParsedUrl<'a> {
-    scheme: &'a str,
-    /// `Some` for `scheme://authority…`: whether there was user info, and the hosts.
-    authority: Option<(bool, &'a str)>,
-    /// Everything between the scheme (or the authority) and `?`.
-    path: &'a str,
-    query: Option<&'a str>,
-}
-
-impl<'a> ParsedUrl<'a> {
-    fn parse(s: &'a str) -> Option<ParsedUrl<'a>> {
-        if s.is_empty() || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return None;
+/// A parsed URL as it may be shown: user info masked, secret query values masked, the
+/// fragment dropped.
+fn render(p: &ParsedUrl) -> String {
+    let mut out = String::from(p.scheme);
+    out.push(':');
+    if let Some(hosts) = p.hosts {
+        out.push_str("//");
+        if p.userinfo.is_some() {
+            out.push_str(USERINFO_MASK);
         }
-        let colon = s.find(':')?;
-        let scheme = &s[..colon];
-        let mut chars = scheme.chars();
-        if !chars.next()?.is_ascii_alphabetic()
-            || !chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-        {
-            return None;
-        }
-        let rest = &s[colon + 1..];
-        let lower = scheme.to_ascii_lowercase();
-        if FILE_SCHEMES.contains(&lower.as_str()) {
-            // sqlite:auth.db, sqlite://./auth.db, sqlite::memory:, file:/x.db?mode=ro
-            let (body, query) = split_query(rest);
-            if body.contains('@') || query.is_some_and(|q| q.contains('@')) {
-                return None;
-            }
-            return Some(ParsedUrl {
-                scheme,
-                authority: None,
-                path: body,
-                query,
-            });
-        }
-        // Any other scheme needs an authority: `user:pass` alone is not a URL.
-        let r = rest.strip_prefix("//")?;
-        let auth_end = r.find(['/', '?', '#']).unwrap_or(r.len());
-        let (authority, tail) = r.split_at(auth_end);
-        // An `@` after the authority: a password with an unencoded `/`, `?` or `#`.
-        if tail.contains('@') {
-            return None;
-        }
-        let (has_userinfo, hosts) = match authority.rfind('@') {
-            Some(at) => (true, &authority[at + 1..]),
-            None => (false, authority),
-        };
-        if !valid_hosts(hosts) {
-            return None;
-        }
-        let (path, query) = split_query(tail);
-        Some(ParsedUrl {
-            scheme,
-            authority: Some((has_userinfo, hosts)),
-            path,
-            query,
-        })
+        out.push_str(hosts);
     }
-
-    fn render(&self) -> String {
-        let mut out = String::from(self.scheme);
-        out.push(':');
-        if let Some((has_userinfo, hosts)) = self.authority {
-            out.push_str("//");
-            if has_userinfo {
-                out.push_str(USERINFO_MASK);
-            }
-            out.push_str(hosts);
-        }
-        out.push_str(self.path);
-        if let Some(q) = self.query {
-            out.push('?');
-            out.push_str(&redact_query(q));
-        }
-        out
+    out.push_str(p.path);
+    if let Some(q) = p.query {
+        out.push('?');
+        out.push_str(&redact_query(q));
     }
-}
-
-/// Splits `path?query#fragment` into path and query; the fragment is dropped.
-fn split_query(s: &str) -> (&str, Option<&str>) {
-    let s = s.split('#').next().unwrap_or("");
-    match s.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (s, None),
-    }
+    out
 }
 
 fn redact_query(q: &str) -> String {
@@ -293,49 +241,6 @@ fn redact_query(q: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// `host[:port]` entries separated by commas (libpq multi-host); empty is allowed
-/// (`postgres:///db?host=/run/postgresql`).
-fn valid_hosts(hosts: &str) -> bool {
-    if hosts.is_empty() {
-        return true;
-    }
-    hosts.split(',').all(valid_host_port)
-}
-
-fn valid_host_port(hp: &str) -> bool {
-    let (host_ok, port) = if let Some(inner) = hp.strip_prefix('[') {
-        let Some(close) = inner.find(']') else {
-            return false;
-        };
-        let v6 = &inner[..close];
-        let after = &inner[close + 1..];
-        let ok = !v6.is_empty()
-            && v6
-                .chars()
-                .all(|c| c.is_ascii_hexdigit() || matches!(c, ':' | '.' | '%'));
-        match after.strip_prefix(':') {
-            Some(p) => (ok, Some(p)),
-            None if after.is_empty() => (ok, None),
-            None => return false,
-        }
-    } else {
-        let (host, port) = match hp.rsplit_once(':') {
-            Some((h, p)) => (h, Some(p)),
-            None => (hp, None),
-        };
-        let ok = !host.is_empty()
-            && host
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_' | '~' | '%'));
-        (ok, port)
-    };
-    let port_ok = match port {
-        None => true,
-        Some(p) => !p.is_empty() && p.len() <= 5 && p.chars().all(|c| c.is_ascii_digit()),
-    };
-    host_ok && port_ok
 }
 
 /// Replaces every `scheme://…` token in `text` by its redacted form.
@@ -410,31 +315,6 @@ fn redact_pairs_in_text(text: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// Percent-decodes (invalid escapes kept as written; invalid UTF-8 replaced).
-/// Decodes `%XX` escapes (invalid ones are kept as written).
-pub(crate) fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%'
-            && i + 2 < b.len()
-            && let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2]))
-        {
-            out.push(h * 16 + l);
-            i += 3;
-            continue;
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-fn hex(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
 }
 
 /// Like `percent_encode(s, |_| true)` with lower-case hex digits.

@@ -167,6 +167,9 @@ pub enum Rule {
     RotationDuplicate,
     /// A rotation-list entry with an empty secret.
     RotationEmpty,
+    /// An env file holds the secret's variable more than once, or stops parsing (the app
+    /// may read another value than the one checked, or none).
+    EnvFile,
 }
 
 impl Rule {
@@ -183,12 +186,13 @@ impl Rule {
             Rule::RotationVersion => "rotation-version",
             Rule::RotationDuplicate => "rotation-duplicate",
             Rule::RotationEmpty => "rotation-empty",
+            Rule::EnvFile => "env-file",
         }
     }
 
     /// Length and entropy only warn outside production; every other rule always fails.
     pub fn warns_outside_production(self) -> bool {
-        matches!(self, Rule::TooShort | Rule::LowEntropy)
+        matches!(self, Rule::TooShort | Rule::LowEntropy | Rule::EnvFile)
     }
 }
 
@@ -254,6 +258,21 @@ pub fn missing(secret_env: &str) -> Finding {
             lookup_order(secret_env).join(", ")
         ),
     )
+}
+
+/// Findings for what the env files do to the secret's variables (`names`): a variable
+/// defined twice in one file (dotenvy keeps the first), a file that stops parsing. A
+/// warning, a failure in production.
+pub fn env_file_findings(env: &Env, names: &[String], production: bool) -> Vec<Finding> {
+    use crate::config::IssueKind;
+    env.issues
+        .iter()
+        .filter(|i| match &i.kind {
+            IssueKind::Duplicate { key, .. } => names.contains(key),
+            IssueKind::Stops { .. } | IssueKind::Unreadable { .. } => true,
+        })
+        .map(|i| Finding::new(Rule::EnvFile, production, i.to_string()))
+        .collect()
 }
 
 /// Upstream's estimate of a string's entropy in bits: length × log2(distinct characters).

@@ -194,13 +194,30 @@ fn defaults_without_flags_or_terminal() {
         secret::INIT_PLACEHOLDER
     );
     assert!(
+        o.stdout.contains(
+            "replace the placeholder RUSTAUTH_SECRET in .env: `rustauth secret --write` puts a fresh secret in its place"
+        ),
+        "{}",
         o.stdout
-            .contains("`rustauth secret` prints a RUSTAUTH_SECRET= line")
     );
     let o = run(rustauth(d).args(["secret", "--check-env"]));
     assert_eq!(o.code, 3);
     let o = run(rustauth(d).args(["schema", "print"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
+
+    // The next step as printed: the placeholder is replaced where it stands, nothing else
+    // of .env changes, and the check passes.
+    let before = read(d, ".env");
+    let o = run(rustauth(d).args(["secret", "--write"]));
+    assert_eq!(o.code, 0, "{}", o.stderr);
+    let after = read(d, ".env");
+    let fresh = env_value(d, ".env", "RUSTAUTH_SECRET").unwrap();
+    assert_eq!(after, before.replace(secret::INIT_PLACEHOLDER, &fresh));
+    assert_eq!(definitions(&after, "RUSTAUTH_SECRET"), 1);
+    assert!(!o.stdout.contains(&fresh) && !o.stderr.contains(&fresh));
+    let o = run(rustauth(d).args(["secret", "--check-env", "--production"]));
+    assert_eq!(o.code, 0, "{}", o.stdout);
+    no_temporary_files(d);
 }
 
 #[test]
@@ -400,11 +417,19 @@ fn interactive_init_through_a_pseudo_terminal() {
     p.exp_string("Database").unwrap();
     keys(&mut p, "j\r"); // sqlite -> postgres
     p.exp_string("Database URL").unwrap();
-    let url = "postgres://tty@localhost:5432/ttydb";
+    // A URL the CLI could not use (an unencoded `#` in the password) is refused at the
+    // prompt, with what to do and without the text; then a good one with a password.
+    keys(&mut p, "postgres://tty:bad#Pw77@localhost:5432/ttydb\r");
+    p.exp_string("percent-encode it as %23").unwrap();
+    let url = "postgres://tty:TtyPw4417%40x@localhost:5432/ttydb";
     // The default is offered, not pre-typed: typing replaces it.
     keys(&mut p, url);
     keys(&mut p, "\r");
-    p.exp_string("Plugins").unwrap();
+    // Once entered, the line shows the URL with its password masked.
+    p.exp_string("Database URL (goes to .env): postgres://***:***@localhost:5432/ttydb")
+        .unwrap();
+    let after = p.exp_string("Plugins").unwrap();
+    assert!(!after.contains("TtyPw4417"), "{after:?}");
     let org = REGISTRY
         .iter()
         .position(|s| s.id == "organization")
@@ -418,7 +443,8 @@ fn interactive_init_through_a_pseudo_terminal() {
     p.exp_string("Put a fresh secret").unwrap();
     keys(&mut p, "y");
     p.exp_string("Next steps").unwrap();
-    p.exp_eof().unwrap();
+    let rest = p.exp_eof().unwrap();
+    assert!(!rest.contains("TtyPw4417"), "{rest:?}");
     match p.process().wait().unwrap() {
         WaitStatus::Exited(_, code) => assert_eq!(code, 0),
         other => panic!("init did not exit: {other:?}"),

@@ -2,8 +2,11 @@
 //! password, unreachable host, unparseable URL, broken config, bad usage), run with a known
 //! secret and a known database password in the environment, in `.env` and in the config;
 //! neither may appear in stdout or stderr, in any spelling (raw, percent-encoded) or in
-//! part. Runs without servers; with `RUSTAUTH_TEST_POSTGRES_URL` it also runs every
-//! command against a live database of its own.
+//! part. Also with the values in the wrong keys (a URL in `database.url_env`, the secret
+//! in `security.secret_env`) and with passwords that hold each of `# ? / @ : %` unencoded,
+//! in each place a URL is read from. Runs without servers; with
+//! `RUSTAUTH_TEST_POSTGRES_URL` it also runs every command against a live database of its
+//! own.
 
 mod common;
 
@@ -25,7 +28,14 @@ const NEEDLES: &[&str] = &[
     "x/y%z",
     SECRET,
     "Sx4Canar",
+    PASSWORD_TAIL,
 ];
+/// The part after the reserved character in the raw-password scenarios (a driver that
+/// cut the URL at that character would take it for a port, a path or a fragment).
+const PASSWORD_TAIL: &str = "Qz8Tail";
+/// The characters that need care in a password: the three that end the host part for
+/// the driver, and three that are legal or must be escaped.
+const RESERVED: &[char] = &['#', '?', '/', '@', ':', '%'];
 
 /// The variables a command may read a secret from, cleared so the test sets them alone.
 const CLEARED: &[&str] = &[
@@ -106,6 +116,7 @@ fn commands() -> Vec<Vec<&'static str>> {
         &["secret", "--check", SECRET],
         &["secret", "--check", DB_PASSWORD],
         &["secret", "--check", "-"],
+        &["secret", "--write", "written.env"],
         &["plugins", "list"],
         &["plugins", "list", "--json"],
         &["plugins", "add", "username"],
@@ -139,14 +150,16 @@ fn leaks(what: &str, run: &Run) -> Vec<String> {
     found
 }
 
-/// A project folder: rustauth.toml with `database.url` holding `config_url`, and `.env`
-/// with the secret (and `DATABASE_URL` when given).
-fn project(config_url: &str, env_url: Option<&str>) -> tempfile::TempDir {
+/// A project folder: rustauth.toml with `database.url` holding `config_url` (plus
+/// `extra` lines in `[database]`, and a `[security]` table), and `.env` with the secret
+/// (and `DATABASE_URL` when given).
+fn project(config_url: &str, env_url: Option<&str>, extra: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     common::write_config(
         dir.path(),
         &format!(
-            "[project]\nbase_url = \"http://localhost:3000/api/auth\"\n[database]\nadapter = \"sqlx\"\nprovider = \"postgres\"\nurl = \"{config_url}\"\n[plugins]\nenabled = [\"two-factor\"]\n"
+            "[project]\nbase_url = \"http://localhost:3000/api/auth\"\n[database]\nadapter = \"sqlx\"\nprovider = \"postgres\"\nurl = {}\n{extra}[plugins]\nenabled = [\"two-factor\"]\n",
+            toml_str(config_url)
         ),
     );
     let mut env = format!("RUSTAUTH_SECRET={SECRET}\n");
@@ -157,6 +170,24 @@ fn project(config_url: &str, env_url: Option<&str>) -> tempfile::TempDir {
     dir
 }
 
+/// A TOML basic string.
+fn toml_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+/// Prints how many command runs were checked so far (`cargo test --test leak --
+/// --nocapture` shows the total after the last test).
+fn report_runs() {
+    eprintln!(
+        "leak test: {} command runs checked against {} needles",
+        RUNS.load(std::sync::atomic::Ordering::Relaxed),
+        NEEDLES.len()
+    );
+}
+
+/// How many command runs the leak tests checked (each against every needle).
+static RUNS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Runs every command in a fresh project; what a run printed of a needle goes to `found`.
 fn every_command(
     found: &mut Vec<String>,
@@ -165,8 +196,20 @@ fn every_command(
     env_url: Option<&str>,
     process_url: Option<&str>,
 ) -> Vec<(String, i32)> {
+    every_command_with(found, scenario, config_url, env_url, process_url, "")
+}
+
+/// [`every_command`] with `extra` lines in the config's `[database]` table.
+fn every_command_with(
+    found: &mut Vec<String>,
+    scenario: &str,
+    config_url: &str,
+    env_url: Option<&str>,
+    process_url: Option<&str>,
+    extra: &str,
+) -> Vec<(String, i32)> {
     let mut codes = Vec::new();
-    let dir = project(config_url, env_url);
+    let dir = project(config_url, env_url, extra);
     let mut env: Vec<(&str, &str)> = vec![("BETTER_AUTH_SECRET", SECRET)];
     if let Some(u) = process_url {
         env.push(("DATABASE_URL", u));
@@ -178,6 +221,7 @@ fn every_command(
             ""
         };
         let r = run(dir.path(), &args, &env, stdin);
+        RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         found.extend(leaks(
             &format!("[{scenario}] rustauth {}", args.join(" ")),
             &r,
@@ -192,10 +236,14 @@ fn every_command(
     // The same commands with a broken config (fail closed, still nothing printed).
     common::write_config(
         dir.path(),
-        &format!("[database]\nurl = \"{config_url}\"\nadaptr = 1\n"),
+        &format!(
+            "[database]\nurl = {}\n{extra}adaptr = 1\n",
+            toml_str(config_url)
+        ),
     );
     for args in commands() {
         let r = run(dir.path(), &args, &env, "");
+        RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let what = format!("[{scenario}, broken config] rustauth {}", args.join(" "));
         found.extend(leaks(&what, &r));
     }
@@ -228,6 +276,7 @@ fn init_with_url(found: &mut Vec<String>, scenario: &str, url: &str) {
     ];
     for args in init {
         let r = run(fresh.path(), args, &env, "");
+        RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         found.extend(leaks(
             &format!("[{scenario}] rustauth {}", args[..3].join(" ")),
             &r,
@@ -277,6 +326,83 @@ fn no_command_prints_a_secret_or_a_database_password() {
     // A host name that does not resolve.
     let unknown = url(DB_PASSWORD_ENCODED, "no-such-host.invalid:5432", "app");
     every_command(&mut found, "unknown host", &unknown, None, Some(&unknown));
+    report_runs();
+    assert!(
+        found.is_empty(),
+        "{} leak(s):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// Values in the keys that name variables: a URL in `database.url_env`, the secret in
+/// `security.secret_env` (the config is refused, and its error does not echo the value).
+#[test]
+fn no_command_prints_a_value_put_in_a_name_key() {
+    let mut found = Vec::new();
+    let unreachable = url(DB_PASSWORD_ENCODED, "127.0.0.1:1", "app");
+    for (scenario, extra) in [
+        (
+            "URL in url_env",
+            format!("url_env = {}\n", toml_str(&unreachable)),
+        ),
+        (
+            "raw URL in url_env",
+            format!(
+                "url_env = {}\n",
+                toml_str(&url(DB_PASSWORD, "127.0.0.1:1", "app"))
+            ),
+        ),
+        (
+            "secret in secret_env",
+            format!("[security]\nsecret_env = \"{SECRET}\"\n[database]\n"),
+        ),
+    ] {
+        let codes = every_command_with(
+            &mut found,
+            scenario,
+            &unreachable,
+            Some(&unreachable),
+            Some(&unreachable),
+            &extra,
+        );
+        // The config is refused, so the commands that need it fail (and say why).
+        let migrate = codes
+            .iter()
+            .find(|(c, _)| c.starts_with("migrate --yes"))
+            .unwrap();
+        assert_eq!(migrate.1, 1, "[{scenario}] {codes:?}");
+    }
+    report_runs();
+    assert!(
+        found.is_empty(),
+        "{} leak(s):\n{}",
+        found.len(),
+        found.join("\n")
+    );
+}
+
+/// A password holding each of `# ? / @ : %` unencoded, in the process environment, in
+/// `.env` and in `database.url`: the URL is refused (`#`, `?`, `/`, a stray `%`) or read
+/// with the last `@` ending the user info (`@`, `:`), and nothing of the password shows.
+#[test]
+fn no_command_prints_a_password_with_reserved_characters() {
+    let mut found = Vec::new();
+    for &c in RESERVED {
+        let password = format!("LeakPw7731{c}{PASSWORD_TAIL}");
+        let raw = url(&password, "127.0.0.1:1", "app");
+        every_command(
+            &mut found,
+            &format!("`{c}`, process env"),
+            &raw,
+            None,
+            Some(&raw),
+        );
+        every_command(&mut found, &format!("`{c}`, .env"), &raw, Some(&raw), None);
+        every_command(&mut found, &format!("`{c}`, config only"), &raw, None, None);
+        init_with_url(&mut found, &format!("`{c}`"), &raw);
+    }
+    report_runs();
     assert!(
         found.is_empty(),
         "{} leak(s):\n{}",
@@ -317,6 +443,18 @@ fn no_command_prints_them_against_a_live_postgres() {
         "{codes:?}"
     );
     assert_eq!(code("doctor --json --connect-timeout 5"), [0], "{codes:?}");
+    // A password with raw `@` and `:` (the last `@` ends the user info): it connects.
+    let raw = common::with_userinfo(
+        &db.url,
+        &format!("{}:LeakPw7731@:{PASSWORD_TAIL}", pg_user(&db.url)),
+    );
+    let codes = every_command(&mut found, "live, raw @ and :", &raw, None, Some(&raw));
+    assert!(
+        codes
+            .iter()
+            .any(|(c, x)| c == "db status --check --connect-timeout 5" && *x == 0),
+        "{codes:?}"
+    );
     // A user that does not exist, with the password: authentication fails.
     let wrong = common::with_userinfo(&db.url, &format!("rustauth_nobody:{DB_PASSWORD_ENCODED}"));
     every_command(
@@ -335,6 +473,7 @@ fn no_command_prints_them_against_a_live_postgres() {
         None,
         Some(&missing),
     );
+    report_runs();
     assert!(
         found.is_empty(),
         "{} leak(s):\n{}",
@@ -372,6 +511,7 @@ fn init_does_not_print_the_database_password() {
         "conninfo",
         &format!("host=127.0.0.1 port=1 user=app password={DB_PASSWORD_ENCODED}"),
     );
+    report_runs();
     assert!(
         found.is_empty(),
         "{} leak(s):\n{}",

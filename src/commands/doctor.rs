@@ -658,6 +658,29 @@ fn base_url_check(state: &ConfigState, production: bool) -> Check {
 
 fn env_file_check(state: &ConfigState) -> Check {
     let (id, title) = ENV_FILE;
+    // What the app reads differently from how the file looks comes first.
+    if let Some(first) = state.env.issues.first() {
+        let more = state.env.issues.len() - 1;
+        let message = if more == 0 {
+            first.to_string()
+        } else {
+            format!("{first} (and {more} more problem(s) in env files)")
+        };
+        let fix = match &first.kind {
+            crate::config::IssueKind::Duplicate { key, .. } => format!(
+                "keep one definition of {key} in {} (the one the app should use; `rustauth secret --write` replaces the first in place)",
+                first.file.display()
+            ),
+            crate::config::IssueKind::Stops { .. } => format!(
+                "fix the line in {} (quote values with spaces: KEY='a b')",
+                first.file.display()
+            ),
+            crate::config::IssueKind::Unreadable { .. } => {
+                format!("make {} readable by its owner", first.file.display())
+            }
+        };
+        return Check::warn(id, title, message, fix);
+    }
     if state.env.loaded.is_empty() {
         return Check::ok(
             id,

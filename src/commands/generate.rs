@@ -11,7 +11,7 @@ use super::Global;
 use crate::cli::GenerateArgs;
 use crate::config::adapter;
 use crate::exit::Exit;
-use crate::fsutil::write_atomic;
+use crate::fsutil::{NewFileError, write_atomic};
 use crate::model::Dialect;
 
 /// The first line of every file generate writes.
@@ -75,8 +75,9 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let contents = format!("{header}\n{sql}\n");
 
     let base = loaded.config.base_dir(&loaded.cwd);
-    let target = match (&args.output, &args.output_dir) {
-        (Some(file), _) => absolute(&loaded.cwd, file),
+    // A folder for a new versioned file, or the --output file.
+    let (target, versioned_dir) = match (&args.output, &args.output_dir) {
+        (Some(file), _) => (absolute(&loaded.cwd, file), None),
         (None, dir) => {
             let dir = match dir {
                 Some(d) => absolute(&loaded.cwd, d),
@@ -92,7 +93,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
                 track("no_changes");
                 return Ok(Exit::Ok);
             }
-            dir.join(format!("{}_rustauth.sql", next_version(&dir)))
+            (dir.join(file_name(&next_version(&dir))), Some(dir))
         }
     };
     if target.is_dir() {
@@ -101,7 +102,10 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             target.display()
         );
     }
-    if !target.exists() && live_mode && !yes {
+    // A new versioned file never overwrites anything (a taken name moves to the next
+    // version under the lock below): only --output can overwrite.
+    let existed = versioned_dir.is_none() && target.exists();
+    if !existed && live_mode && !yes {
         match crate::output::confirm(
             &format!(
                 "Do you want to generate the schema to {}?",
@@ -121,7 +125,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             ),
         }
     }
-    if target.exists() && !yes {
+    if existed && !yes {
         match crate::output::confirm(
             &format!("{} already exists. Overwrite it?", target.display()),
             false,
@@ -138,11 +142,68 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             ),
         }
     }
-    let existed = target.exists();
-    write_atomic(&target, contents.as_bytes(), None)?;
-    println!("Schema written to {}", target.display());
+    // The folder is locked and read again: concurrent generates take turns, the same
+    // plan is written once, and different plans get different names.
+    let written = match versioned_dir {
+        Some(dir) => {
+            let _lock = crate::fsutil::lock_dir(&dir)?;
+            if !args.force
+                && let Some(existing) = file_with_header(&dir, &header)
+            {
+                println!(
+                    "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
+                    existing.display()
+                );
+                track("no_changes");
+                return Ok(Exit::Ok);
+            }
+            create_versioned(&dir, &file_name, contents.as_bytes())?
+        }
+        None => {
+            let _lock = crate::fsutil::lock_dirs_of(&[&target])?;
+            if !existed && target.exists() && !yes {
+                bail!(
+                    "{} was created by someone else meanwhile; pass --yes to overwrite it; nothing written",
+                    target.display()
+                );
+            }
+            write_atomic(&target, contents.as_bytes(), None)?;
+            target
+        }
+    };
+    println!("Schema written to {}", written.display());
     track(if existed { "overwritten" } else { "generated" });
     Ok(Exit::Ok)
+}
+
+/// The name of a new migration file for a version.
+fn file_name(version: &str) -> String {
+    format!("{version}_rustauth.sql")
+}
+
+/// Creates a new file `dir/<file_name(version)>` with create-new semantics, starting at
+/// [`next_version`]: a name that is taken (by a concurrent run, by anyone) moves to the
+/// next version, so a file is never overwritten and two runs never report one name.
+/// Call it with the folder locked ([`crate::fsutil::lock_dir`]).
+fn create_versioned(
+    dir: &Path,
+    file_name: &dyn Fn(&str) -> String,
+    contents: &[u8],
+) -> Result<PathBuf> {
+    let first = next_version(dir);
+    let mut version: u64 = first.parse().unwrap_or(0);
+    for _ in 0..10_000 {
+        let path = dir.join(file_name(&version.to_string()));
+        match crate::fsutil::write_new(&path, contents, None) {
+            Ok(()) => return Ok(path),
+            Err(NewFileError::Exists) => version += 1,
+            Err(NewFileError::Other(e)) => return Err(e),
+        }
+    }
+    bail!(
+        "no free migration file name in {} after 10000 versions from {first}",
+        dir.display()
+    )
 }
 
 /// The plan's SQL against the configured database (warnings on stderr).

@@ -50,7 +50,12 @@ const FRAMEWORK_CRATES: &[&str] = &[
 ];
 
 pub fn run(global: &Global, args: InfoArgs) -> Result<Exit> {
-    let report = collect(global);
+    let state = ConfigState::load(global);
+    let report = collect(global, &state);
+    // What the env files hold that the app reads differently: reported, never fatal.
+    for issue in &state.env.issues {
+        eprintln!("warning: {issue}");
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);
     } else {
@@ -204,8 +209,7 @@ fn var_state(env: &Env, name: &str) -> Value {
 }
 
 /// Builds the whole `info --json` document.
-pub(crate) fn collect(global: &Global) -> Value {
-    let state = ConfigState::load(global);
+pub(crate) fn collect(global: &Global, state: &ConfigState) -> Value {
     let config = state.config();
     let telemetry = crate::telemetry::Settings::from_env();
     json!({
@@ -221,7 +225,7 @@ pub(crate) fn collect(global: &Global) -> Value {
             "cargo": tool_version("cargo", &global.cwd),
         },
         "workspace": workspace(&global.cwd),
-        "config": config_json(&state),
+        "config": config_json(state),
         "environment": relevant_vars(config)
             .iter()
             .map(|n| var_state(&state.env, n))

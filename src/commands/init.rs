@@ -116,9 +116,14 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     if let Some(ids) = &args.plugins {
         check_plugin_ids(ids, line)?;
     }
+    if let Some(url) = &args.database_url
+        && let Err(e) = check_url(url, cwd)
+    {
+        bail!("--database-url: {e}; nothing was written");
+    }
 
     let choices = if output::interactive() && !yes {
-        ask(&args, adapter)?
+        ask(&args, adapter, cwd)?
     } else {
         let c = Choices {
             framework: args.framework.unwrap_or(Framework::Axum),
@@ -138,6 +143,34 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     };
     let plugin_ids = with_requirements(&choices.plugins, line);
 
+    let example_path = cwd.join(EXAMPLE_FILE);
+    let env_paths: Vec<PathBuf> = if args.env_file.is_empty() {
+        vec![cwd.join(ENV_FILE)]
+    } else {
+        args.env_file
+            .iter()
+            .map(|p| {
+                if p.is_absolute() {
+                    p.clone()
+                } else {
+                    cwd.join(p)
+                }
+            })
+            .collect()
+    };
+    // The folders of every file init changes are locked, then everything is read again:
+    // a concurrent init (or `plugins add`, `secret --write`) waits, and nothing of what it
+    // wrote is lost.
+    let mut changed: Vec<&Path> = vec![&config_path, &example_path];
+    changed.extend(env_paths.iter().map(PathBuf::as_path));
+    let _locks = crate::fsutil::lock_dirs_of(&changed)?;
+    if config_path.exists() && !args.force {
+        bail!(
+            "{} already exists (another init has just written it); pass --force to overwrite it; nothing was written",
+            config_path.display()
+        );
+    }
+
     // Everything is computed before anything is written.
     let url_env = config::DatabaseConfig::default().url_env;
     let secret_env = config::SecurityConfig::default().secret_env;
@@ -145,7 +178,6 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     config::parse_str(&toml, &config_path.display().to_string(), None)
         .context("the config init would write does not load (a bug); nothing was written")?;
 
-    let example_path = cwd.join(EXAMPLE_FILE);
     let example_entries = vec![
         EnvEntry {
             key: url_env.clone(),
@@ -169,20 +201,6 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         &example_entries,
     );
 
-    let env_paths: Vec<PathBuf> = if args.env_file.is_empty() {
-        vec![cwd.join(ENV_FILE)]
-    } else {
-        args.env_file
-            .iter()
-            .map(|p| {
-                if p.is_absolute() {
-                    p.clone()
-                } else {
-                    cwd.join(p)
-                }
-            })
-            .collect()
-    };
     let mut env_writes = Vec::new();
     for path in &env_paths {
         let fresh = if choices.seed {
@@ -230,7 +248,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
 
     // Write: the config, the example, the env files.
     let config_mode = edit::file_mode(&config_path);
-    write_atomic(&target_of(&config_path), toml.as_bytes(), config_mode)?;
+    write_atomic(&config_path, toml.as_bytes(), config_mode)?;
     println!("wrote {}", config_path.display());
 
     if example_merge.added.is_empty() {
@@ -241,11 +259,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         );
     } else {
         let mode = edit::file_mode(&example_path);
-        write_atomic(
-            &target_of(&example_path),
-            example_merge.text.as_bytes(),
-            mode,
-        )?;
+        write_atomic(&example_path, example_merge.text.as_bytes(), mode)?;
         println!(
             "{} {}: {} (placeholder values)",
             if example_before.is_some() {
@@ -261,7 +275,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     let mut secret_missing = false;
     for (path, text, added, kept, created, seeded) in &env_writes {
         if !added.is_empty() {
-            write_atomic(&target_of(path), text.as_bytes(), Some(SECRET_MODE))?;
+            write_atomic(path, text.as_bytes(), Some(SECRET_MODE))?;
         }
         let verb = if *created { "wrote" } else { "updated" };
         let mut parts = Vec::new();
@@ -303,8 +317,16 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         println!("  {n}. {s}");
     };
     if secret_missing {
+        let write = match env_paths.as_slice() {
+            [only] if *only == cwd.join(ENV_FILE) => "rustauth secret --write".to_string(),
+            [only] => format!(
+                "rustauth secret --write {}",
+                shell_word(&only.display().to_string())
+            ),
+            _ => "rustauth secret --write FILE".to_string(),
+        };
         step(format!(
-            "put a secret in {env_names}: `rustauth secret` prints a {secret_env}= line (or run init with --seed-secrets)"
+            "replace the placeholder {secret_env} in {env_names}: `{write}` puts a fresh secret in its place (or run init with --seed-secrets)"
         ));
     }
     step(format!(
@@ -327,9 +349,21 @@ fn read_optional(path: &Path) -> Result<Option<String>> {
     }
 }
 
-/// Where to write `path`: its target when it is a symlink (the link stays a link).
-fn target_of(path: &Path) -> PathBuf {
-    std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf())
+/// A path as one shell word.
+fn shell_word(s: &str) -> String {
+    if s.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "/._-+".contains(c))
+    {
+        s.to_string()
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+/// A database URL init may write: one the CLI can connect with later. The error names
+/// what is wrong, never the URL.
+fn check_url(url: &str, cwd: &Path) -> std::result::Result<(), String> {
+    crate::db::Target::parse(url, cwd).map(|_| ())
 }
 
 fn check_plugin_ids(ids: &[String], line: Line) -> Result<()> {
@@ -396,7 +430,7 @@ fn print_choices(args: &InitArgs, c: &Choices) {
 }
 
 /// The prompts, for what the flags left open.
-fn ask(args: &InitArgs, adapter: String) -> Result<Choices> {
+fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
     use dialoguer::{Confirm, Input, MultiSelect, Select};
     let cancelled = "init cancelled: nothing was written";
 
@@ -428,11 +462,21 @@ fn ask(args: &InitArgs, adapter: String) -> Result<Choices> {
     };
     let url = match &args.database_url {
         Some(u) => u.clone(),
-        None => Input::<String>::new()
-            .with_prompt("Database URL (goes to .env)")
-            .default(default_url(provider).to_string())
-            .interact_text()
-            .context(cancelled)?,
+        None => {
+            let prompt = "Database URL (goes to .env)";
+            let base = args_cwd.to_path_buf();
+            let url = Input::<String>::new()
+                .with_prompt(prompt)
+                .default(default_url(provider).to_string())
+                // What was typed is not echoed back: the line is replaced below by the
+                // URL with its password masked.
+                .report(false)
+                .validate_with(move |u: &String| check_url(u, &base))
+                .interact_text()
+                .context(cancelled)?;
+            eprintln!("{prompt}: {}", crate::redact::redact_url(&url));
+            url
+        }
     };
     let plugins = match &args.plugins {
         Some(p) => p.clone(),

@@ -46,8 +46,23 @@ impl Global {
             ),
             other => other.into(),
         })?;
+        env_issues(&loaded.env, loaded.config.project.production)?;
         Ok(loaded)
     }
+}
+
+/// What the env files hold that the app reads differently (a key defined twice, a file
+/// cut short by a line that does not parse): a warning on stderr, an error in production.
+pub fn env_issues(env: &config::Env, production: bool) -> Result<()> {
+    if let Some(first) = env.issues.first()
+        && production
+    {
+        anyhow::bail!("{first} (an error in production: project.production = true)");
+    }
+    for issue in &env.issues {
+        eprintln!("warning: {issue}");
+    }
+    Ok(())
 }
 
 /// For plugin ids given on the command line: `None` when all are known, else

@@ -10,6 +10,7 @@ use super::Global;
 use crate::cli::{PluginIdsArgs, PluginsListArgs};
 use crate::config::{self, Config, edit};
 use crate::exit::Exit;
+use crate::fsutil::DirLock;
 use crate::schema::{self, Schema, plugins};
 
 /// What a change of configuration adds to the target schema.
@@ -110,7 +111,8 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
             .options
             .get(id)
             .map(|o| match o.text(key) {
-                Some(t) => json!(t),
+                // A text option is a URL (mcp's `resource`): shown as redaction allows.
+                Some(t) => json!(crate::redact::redact_value(key, t)),
                 None => json!(o.enabled(key)),
             })
             .unwrap_or(json!(false))
@@ -229,29 +231,31 @@ fn known_ids(ids: &[String], line: crate::model::Line) -> Result<Vec<String>> {
     Ok(out)
 }
 
-/// The config file to edit, its text and its parsed form.
-fn read_config(global: &Global) -> Result<(PathBuf, String, Config)> {
+/// The config file to edit, locked (its folder, so that concurrent edits take turns),
+/// then its text and its parsed form, read under the lock.
+fn read_config(global: &Global) -> Result<(PathBuf, String, Config, Vec<DirLock>)> {
     let path = config::locate(&global.cwd, global.config.as_deref())?.ok_or_else(|| {
         anyhow::anyhow!(
             "no rustauth.toml in {}; create one with `rustauth init` or pass --config FILE",
             global.cwd.display()
         )
     })?;
+    let lock = crate::fsutil::lock_dirs_of(&[&path])?;
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
     let config = config::parse_str(&text, &path.display().to_string(), None)?;
-    Ok((path, text, config))
+    Ok((path, text, config, lock))
 }
 
 /// Writes the edited config atomically, keeping the file's permissions and writing
 /// through a symlink to its target.
 fn write_config(path: &Path, text: &str) -> Result<()> {
-    let target = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let target = crate::fsutil::resolve_link(path);
     crate::fsutil::write_atomic(&target, text.as_bytes(), edit::file_mode(&target))
 }
 
 pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
-    let (path, text, before) = read_config(global)?;
+    let (path, text, before, _lock) = read_config(global)?;
     let line = before.project.better_auth;
     let ids = known_ids(&args.ids, line)?;
     let name = path.display().to_string();
@@ -296,7 +300,7 @@ pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
 }
 
 pub fn remove(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
-    let (path, text, before) = read_config(global)?;
+    let (path, text, before, _lock) = read_config(global)?;
     let line = before.project.better_auth;
     let ids = known_ids(&args.ids, line)?;
     let name = path.display().to_string();

@@ -428,6 +428,78 @@ pub fn quote_env_value(v: &str) -> String {
     }
 }
 
+/// Where [`set_env_value`] put a value (1-based lines).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EnvSet {
+    /// The value of the first definition (the one dotenvy keeps) was replaced.
+    Replaced { line: usize },
+    /// There was none: `KEY=value` was appended.
+    Appended { line: usize },
+}
+
+/// Why [`set_env_value`] changed nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum EnvSetError {
+    #[error(
+        "line {line} does not parse and dotenvy stops reading there, so a definition after it would never be read; fix that line first"
+    )]
+    Stops { line: usize },
+    #[error(
+        "rustauth cannot locate its definitions exactly as dotenvy reads them; edit it by hand"
+    )]
+    NotExact,
+}
+
+/// Sets `key` to `value` as dotenvy will read it back: the value of the first definition
+/// of `key` (the one dotenvy keeps) is replaced where it stands, every other byte
+/// unchanged (the `export`, the spacing, a trailing comment, later definitions); without a
+/// definition, `KEY=value` is appended (with the file's line ending).
+pub fn set_env_value(text: &str, key: &str, value: &str) -> Result<(String, EnvSet), EnvSetError> {
+    let scan = super::dotenv::scan(text);
+    if !scan.exact {
+        return Err(EnvSetError::NotExact);
+    }
+    let (out, at) = match scan.of(key).next() {
+        Some(d) => {
+            let mut out = text.to_string();
+            out.replace_range(d.value_span.clone(), &quote_env_value(value));
+            (out, EnvSet::Replaced { line: d.line })
+        }
+        None => {
+            if let Some(line) = scan.stop {
+                return Err(EnvSetError::Stops { line });
+            }
+            let eol = if text.contains("\r\n") { "\r\n" } else { "\n" };
+            let mut out = text.to_string();
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push_str(eol);
+            }
+            let line = out.matches('\n').count() + 1;
+            out.push_str(&format!("{key}={}{eol}", quote_env_value(value)));
+            (out, EnvSet::Appended { line })
+        }
+    };
+    // Read back as dotenvy reads it: the value must be the one the app will get, and
+    // every other definition must read as before.
+    let check = super::dotenv::scan(&out);
+    let others = |s: &super::dotenv::Scan| -> Vec<(String, String)> {
+        let first = s.definitions.iter().position(|d| d.key == key);
+        s.definitions
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| Some(*i) != first)
+            .map(|(_, d)| (d.key.clone(), d.value.clone()))
+            .collect()
+    };
+    if check.of(key).next().map(|d| d.value.as_str()) != Some(value)
+        || check.stop != scan.stop
+        || others(&check) != others(&scan)
+    {
+        return Err(EnvSetError::NotExact);
+    }
+    Ok((out, at))
+}
+
 /// Appends the entries whose key `existing` lacks; everything already there (values,
 /// comments, blank lines, order) is kept byte for byte.
 pub fn merge_env(existing: &str, entries: &[EnvEntry]) -> EnvMerge {
@@ -483,6 +555,33 @@ mod tests {
             out,
             "# c\nA=new # note\nexport B = 'two words' # q\nC='z'\nA=new\n"
         );
+    }
+
+    #[test]
+    fn set_value_in_place_or_appended() {
+        let text = "# top\nexport RUSTAUTH_SECRET = 'change-me' # placeholder\nX=1\nRUSTAUTH_SECRET=second\n";
+        let (out, at) = set_env_value(text, "RUSTAUTH_SECRET", "n3w").unwrap();
+        assert_eq!(
+            out,
+            "# top\nexport RUSTAUTH_SECRET = n3w # placeholder\nX=1\nRUSTAUTH_SECRET=second\n"
+        );
+        assert_eq!(at, EnvSet::Replaced { line: 2 });
+        let (out, at) = set_env_value("A=1", "B", "two words").unwrap();
+        assert_eq!(out, "A=1\nB='two words'\n");
+        assert_eq!(at, EnvSet::Appended { line: 2 });
+        let (out, _) = set_env_value("A=1\r\n", "B", "x").unwrap();
+        assert_eq!(out, "A=1\r\nB=x\r\n");
+        let (out, at) = set_env_value("", "B", "x").unwrap();
+        assert_eq!((out.as_str(), at), ("B=x\n", EnvSet::Appended { line: 1 }));
+        // A multi-line value is replaced whole.
+        let (out, _) = set_env_value("A=\"x\ny\"\nB=2\n", "A", "z").unwrap();
+        assert_eq!(out, "A=z\nB=2\n");
+        assert_eq!(
+            set_env_value("A=1\nnot an assignment\n", "B", "x"),
+            Err(EnvSetError::Stops { line: 2 })
+        );
+        // Before the line that stops dotenvy, a definition is still read: replaced.
+        assert!(set_env_value("B=old\nnot an assignment\n", "B", "x").is_ok());
     }
 
     #[test]

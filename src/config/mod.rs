@@ -2,6 +2,7 @@
 //! The contract is `shared/design/CONFIG.md`; README.md documents it for users.
 
 pub mod adapter;
+pub mod dotenv;
 pub mod edit;
 mod env;
 mod parse;
@@ -11,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-pub use env::Env;
+pub use env::{Env, EnvIssue, IssueKind};
 pub use parse::parse_str;
 
 use crate::model::{Dialect, FieldType, IdStrategy, Line, Literal, OnDelete};
@@ -33,6 +34,9 @@ pub enum ConfigError {
     },
     #[error("config file {path} does not exist; pass an existing file to --config")]
     Missing { path: String },
+    /// The path exists but is no regular file: `what` says what it is.
+    #[error("config file {path} {what}; pass a rustauth.toml file to --config")]
+    NotAFile { path: String, what: String },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -197,26 +201,67 @@ pub struct Loaded {
 
 /// Finds the config file: `--config`, else `rustauth.toml` in `cwd`. `None` when the
 /// default file does not exist; an explicit `--config` that does not exist is an error.
+/// A path that exists but is not a regular file (a directory, a FIFO, a device, a
+/// broken symlink) is an error that says what it is, also for the default
+/// `rustauth.toml`; nothing is opened (reading a FIFO would block).
 pub fn locate(cwd: &Path, explicit: Option<&Path>) -> Result<Option<PathBuf>, ConfigError> {
-    match explicit {
-        Some(p) => {
-            let p = if p.is_absolute() {
-                p.to_path_buf()
-            } else {
-                cwd.join(p)
-            };
-            if p.is_file() {
-                Ok(Some(p))
-            } else {
-                Err(ConfigError::Missing {
-                    path: p.display().to_string(),
+    let p = match explicit {
+        Some(p) if p.is_absolute() => p.to_path_buf(),
+        Some(p) => cwd.join(p),
+        None => cwd.join(FILE_NAME),
+    };
+    let path = || p.display().to_string();
+    match std::fs::metadata(&p) {
+        Ok(m) if m.is_file() => Ok(Some(p)),
+        Ok(m) => Err(ConfigError::NotAFile {
+            path: path(),
+            what: not_a_file(&m),
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            if std::fs::symlink_metadata(&p).is_ok() {
+                Err(ConfigError::NotAFile {
+                    path: path(),
+                    what: "is a symlink to a file that does not exist".into(),
                 })
+            } else if explicit.is_some() {
+                Err(ConfigError::Missing { path: path() })
+            } else {
+                Ok(None)
             }
         }
-        None => {
-            let p = cwd.join(FILE_NAME);
-            Ok(p.is_file().then_some(p))
-        }
+        Err(source) => Err(ConfigError::Read {
+            path: path(),
+            source,
+        }),
+    }
+}
+
+/// What a path that is not a regular file is: "is a directory", "is not a regular file
+/// (a FIFO)", …
+fn not_a_file(m: &std::fs::Metadata) -> String {
+    if m.is_dir() {
+        return "is a directory".into();
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = m.file_type();
+        let kind = if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_char_device() {
+            "a character device"
+        } else if t.is_block_device() {
+            "a block device"
+        } else if t.is_socket() {
+            "a socket"
+        } else {
+            "a special file"
+        };
+        format!("is not a regular file ({kind})")
+    }
+    #[cfg(not(unix))]
+    {
+        "is not a regular file".into()
     }
 }
 

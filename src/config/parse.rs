@@ -181,6 +181,111 @@ impl Parser<'_> {
         }
     }
 
+    /// A name (a table, column, folder, adapter…): a string that is not empty. Control
+    /// characters are refused for every string by [`Parser::check_text`].
+    fn name(&self, parent: &dyn TableLike, key: &str, prefix: &str) -> R<Option<String>> {
+        let s = self.string(parent, key, prefix)?;
+        if s.as_deref().is_some_and(|s| s.trim().is_empty()) {
+            return Err(self.error(format!(
+                "`{}{key}`{} must not be empty",
+                dotted(prefix),
+                self.at(parent.get(key).and_then(|i| i.span()))
+            )));
+        }
+        Ok(s)
+    }
+
+    /// A key that names an environment variable (`url_env`, `secret_env`): it must match
+    /// `[A-Za-z_][A-Za-z0-9_]*`. The value is never echoed: a URL or a secret put here by
+    /// mistake would otherwise be printed by every message that names the variable.
+    fn var_name(
+        &self,
+        parent: &dyn TableLike,
+        key: &str,
+        prefix: &str,
+        example: &str,
+    ) -> R<Option<String>> {
+        let Some(s) = self.string(parent, key, prefix)? else {
+            return Ok(None);
+        };
+        if is_var_name(&s) && !looks_random(&s) {
+            return Ok(Some(s));
+        }
+        let what = if s.is_empty() {
+            "it is empty".to_string()
+        } else if s.contains("://") || (s.contains('@') && s.contains(':')) {
+            "the value looks like a URL (the URL itself belongs in that variable, in the environment or .env)".to_string()
+        } else if looks_random(&s) || s.chars().count() >= 16 {
+            "the value looks like a secret (the secret itself belongs in that variable, in the environment or .env)".to_string()
+        } else {
+            "the value is not a variable name (letters, digits and `_`, not starting with a digit)"
+                .to_string()
+        };
+        Err(self.error(format!(
+            "`{}{key}`{} must name an environment variable such as {example}; {what}",
+            dotted(prefix),
+            self.at(parent.get(key).and_then(|i| i.span()))
+        )))
+    }
+
+    /// Every key and every string value of the file: no control characters (a newline
+    /// in a name would split every line that prints it), no empty keys. The values are
+    /// never echoed; `default` values (literals, not names) may hold any text.
+    fn check_text(&self, table: &dyn TableLike, prefix: &str) -> R<()> {
+        for (k, item) in table.iter() {
+            let key = table.key(k).expect("key exists");
+            if k.is_empty() || k.chars().any(char::is_control) {
+                let what = if k.is_empty() {
+                    "is empty"
+                } else {
+                    "contains a control character"
+                };
+                let under = if prefix.is_empty() {
+                    "at the top level".to_string()
+                } else {
+                    format!("under `{prefix}`")
+                };
+                return Err(self.error(format!(
+                    "a key {under}{} {what}; keys are names",
+                    self.key_at(key)
+                )));
+            }
+            let here = format!("{}{k}", dotted(prefix));
+            match item {
+                Item::Table(t) => self.check_text(t, &here)?,
+                Item::ArrayOfTables(a) => {
+                    for t in a.iter() {
+                        self.check_text(t, &here)?;
+                    }
+                }
+                Item::Value(v) if k != "default" => {
+                    self.check_value(v, &here, item.span().or_else(|| key.span()))?
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    fn check_value(&self, v: &Value, here: &str, span: Option<Range<usize>>) -> R<()> {
+        match v {
+            Value::String(s) if s.value().chars().any(char::is_control) => {
+                Err(self.error(format!(
+                    "`{here}`{} must not contain control characters (a newline, a tab, …)",
+                    self.at(v.span().or(span))
+                )))
+            }
+            Value::Array(a) => {
+                for e in a.iter() {
+                    self.check_value(e, here, span.clone())?;
+                }
+                Ok(())
+            }
+            Value::InlineTable(t) => self.check_text(t, here),
+            _ => Ok(()),
+        }
+    }
+
     fn bool(&self, parent: &dyn TableLike, key: &str, prefix: &str) -> R<Option<bool>> {
         match parent.get(key) {
             None => Ok(None),
@@ -212,11 +317,20 @@ impl Parser<'_> {
             return Ok(Some(s));
         }
         let span = parent.get(key).and_then(|i| i.span());
+        // A URL or a secret pasted into the wrong key is not echoed.
+        let shown = crate::redact::redact_value(key, &s);
+        let (shown, near) = if shown == s && s.chars().count() < 40 {
+            (format!(" `{s}`"), hint(&s, names))
+        } else {
+            (
+                String::new(),
+                format!("; expected one of: {}", names.join(", ")),
+            )
+        };
         Err(self.error(format!(
-            "`{}{key}`{}: unknown value `{s}`{}",
+            "`{}{key}`{}: unknown value{shown}{near}",
             dotted(prefix),
             self.at(span),
-            hint(&s, names)
         )))
     }
 
@@ -250,6 +364,7 @@ impl Parser<'_> {
     }
 
     fn config(&self, root: &dyn TableLike) -> R<Config> {
+        self.check_text(root, "")?;
         self.check_keys(root, "", TOP_KEYS)?;
         let mut c = Config::default();
 
@@ -259,7 +374,7 @@ impl Parser<'_> {
             if let Some(s) = self.choice(t, "better_auth", p, &Line::NAMES)? {
                 c.project.better_auth = Line::parse(&s).expect("checked");
             }
-            c.project.framework = self.string(t, "framework", p)?;
+            c.project.framework = self.name(t, "framework", p)?;
             c.project.base_url = self.string(t, "base_url", p)?;
             c.project.base_path = self.string(t, "base_path", p)?;
             c.project.production = self.bool(t, "production", p)?.unwrap_or(false);
@@ -274,18 +389,18 @@ impl Parser<'_> {
             let p = "database";
             self.check_keys(t, p, DATABASE_KEYS)?;
             let d = &mut c.database;
-            d.adapter = self.string(t, "adapter", p)?;
+            d.adapter = self.name(t, "adapter", p)?;
             if let Some(s) = self.choice(t, "provider", p, &Dialect::NAMES)? {
                 d.provider = Dialect::parse(&s);
             }
-            if let Some(s) = self.string(t, "url_env", p)? {
+            if let Some(s) = self.var_name(t, "url_env", p, "DATABASE_URL")? {
                 d.url_env = s;
             }
             d.url = self.string(t, "url", p)?;
-            if let Some(s) = self.string(t, "migrations_dir", p)? {
+            if let Some(s) = self.name(t, "migrations_dir", p)? {
                 d.migrations_dir = s;
             }
-            d.schema = self.string(t, "schema", p)?;
+            d.schema = self.name(t, "schema", p)?;
             if let Some(s) = self.choice(t, "generate_id", p, &IdStrategy::NAMES)? {
                 d.generate_id = IdStrategy::parse(&s).unwrap_or_default();
             }
@@ -306,7 +421,7 @@ impl Parser<'_> {
 
         if let Some(t) = self.table(root, "security", "")? {
             self.check_keys(t, "security", SECURITY_KEYS)?;
-            if let Some(s) = self.string(t, "secret_env", "security")? {
+            if let Some(s) = self.var_name(t, "secret_env", "security", "RUSTAUTH_SECRET")? {
                 c.security.secret_env = s;
             }
         }
@@ -317,7 +432,7 @@ impl Parser<'_> {
             if let Some(s) = self.choice(t, "storage", p, &RateLimitStorage::NAMES)? {
                 c.rate_limit.storage = RateLimitStorage::parse(&s).unwrap_or_default();
             }
-            c.rate_limit.model_name = self.string(t, "model_name", p)?;
+            c.rate_limit.model_name = self.name(t, "model_name", p)?;
             c.rate_limit.fields = self.string_map(t, "fields", p, Some(RATE_LIMIT_FIELDS))?;
         }
 
@@ -624,13 +739,13 @@ impl Parser<'_> {
             Some(r) => {
                 let rp = format!("{p}.references");
                 self.check_keys(r, &rp, REFERENCE_KEYS)?;
-                let model = self.string(r, "model", &rp)?.ok_or_else(|| {
+                let model = self.name(r, "model", &rp)?.ok_or_else(|| {
                     self.error(format!(
                         "`{rp}`{} needs a `model` (a Better Auth model key or a table name)",
                         self.at(t.get("references").and_then(|i| i.span()))
                     ))
                 })?;
-                let field = self.string(r, "field", &rp)?.unwrap_or_else(|| "id".into());
+                let field = self.name(r, "field", &rp)?.unwrap_or_else(|| "id".into());
                 let on_delete = match self.choice(r, "on_delete", &rp, &OnDelete::ALL)? {
                     Some(s) => OnDelete::parse(&s).expect("checked"),
                     None => OnDelete::Cascade,
@@ -647,7 +762,7 @@ impl Parser<'_> {
         self.bool(t, "returned", p)?;
         Ok(AdditionalField {
             ty,
-            field_name: self.string(t, "field_name", p)?,
+            field_name: self.name(t, "field_name", p)?,
             required: self.bool(t, "required", p)?.unwrap_or(true),
             unique: self.bool(t, "unique", p)?.unwrap_or(false),
             index: self.bool(t, "index", p)?.unwrap_or(false),
@@ -660,10 +775,97 @@ impl Parser<'_> {
     }
 }
 
+/// `[A-Za-z_][A-Za-z0-9_]*`: a name every shell and dotenv parser accepts.
+pub fn is_var_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Whether a would-be variable name reads like a random string (a secret pasted in the
+/// wrong key) rather than words: at least 16 characters, and either the character class
+/// (lower, upper, digit) changes at 30 % or more of the neighbouring characters within
+/// the `_`-separated parts (random base64: about 64 %; `UPPER_SNAKE` names: none; long
+/// camelCase words: about 25 %), or the parts that mix letters and digits are at least
+/// 30 % digits (hex). Names such as `MY_APP_DATABASE_URL`, `myApplicationDatabaseUrl`
+/// or `DATABASE_URL_20240101` stay names.
+pub fn looks_random(s: &str) -> bool {
+    if s.chars().count() < 16 {
+        return false;
+    }
+    let class = |c: char| {
+        if c.is_ascii_digit() {
+            0
+        } else if c.is_ascii_uppercase() {
+            1
+        } else {
+            2
+        }
+    };
+    let (mut pairs, mut changes, mut mixed_len, mut mixed_digits) = (0, 0, 0, 0);
+    for part in s.split('_').filter(|p| !p.is_empty()) {
+        let chars: Vec<char> = part.chars().collect();
+        for w in chars.windows(2) {
+            pairs += 1;
+            if class(w[0]) != class(w[1]) {
+                changes += 1;
+            }
+        }
+        let digits = chars.iter().filter(|c| c.is_ascii_digit()).count();
+        if digits > 0 && digits < chars.len() {
+            mixed_len += chars.len();
+            mixed_digits += digits;
+        }
+    }
+    (pairs > 0 && changes * 100 >= pairs * 30)
+        || (mixed_len >= 16 && mixed_digits * 10 >= mixed_len * 3)
+}
+
 fn dotted(prefix: &str) -> String {
     if prefix.is_empty() {
         String::new()
     } else {
         format!("{prefix}.")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variable_names() {
+        for ok in [
+            "DATABASE_URL",
+            "RUSTAUTH_SECRET",
+            "_X",
+            "database_url",
+            "databaseUrl",
+            "MY_VERY_LONG_APPLICATION_DATABASE_URL",
+            "DATABASE_URL_20240101",
+            "AUTH_SECRET_V2_2024",
+            "myApplicationDatabaseUrl",
+            "POSTGRES_PRIMARY_URL_EU_WEST_1",
+        ] {
+            assert!(is_var_name(ok) && !looks_random(ok), "{ok}");
+        }
+        for bad in ["", "1X", "A-B", "A B", "postgres://u:p@h/db", "X\n", "É"] {
+            assert!(!is_var_name(bad), "{bad:?}");
+        }
+        assert!(looks_random("Sx4CanaryK9pQ2wR7tY5uI8oP3aS6dF1gH0jKzXcVbN"));
+    }
+
+    /// No secret `rustauth secret` generates is taken for a variable name.
+    #[test]
+    fn generated_secrets_are_not_names() {
+        use crate::secret::{Encoding, generate};
+        for _ in 0..300 {
+            for enc in [Encoding::Base64Url, Encoding::Hex] {
+                let s = generate(32, enc).unwrap();
+                assert!(!is_var_name(&s) || looks_random(&s), "{s}");
+            }
+        }
     }
 }

@@ -255,8 +255,9 @@ impl Postgres {
                 total,
                 rolled_back: true,
                 message: format!(
-                    "schema \"{schema}\" does not exist in database \"{}\"; create it (create schema \"{schema}\";) or fix database.schema / search_path",
-                    self.database
+                    "schema {q} does not exist in database \"{}\"; create it (create schema {q};) or fix database.schema / search_path",
+                    self.database,
+                    q = ident(&schema)
                 ),
             });
         }

@@ -6,6 +6,7 @@ use std::path::Path;
 use super::DbError;
 use crate::config::{Config, Env};
 use crate::model::Dialect;
+use crate::url::{ParsedUrl, UrlError, percent_decode};
 
 /// A database to connect to. The URL is private: only [`Target::describe`] is printed.
 #[derive(Clone)]
@@ -17,11 +18,144 @@ pub struct Target {
     /// PostgreSQL without `database.schema`: the schema is `current_schema()` (the 1.7
     /// line) rather than the first real entry of `search_path` (1.6.9).
     pub current_schema: bool,
-    host: Option<String>,
-    port: Option<String>,
-    database: Option<String>,
+    /// What the driver dials, as it reads the URL.
+    endpoint: Endpoint,
     /// Strings that must never be printed (the password, raw and decoded).
     secrets: Vec<String>,
+}
+
+/// Where a connection goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Endpoint {
+    /// A SQLite file (absolute, or `:memory:`).
+    File(String),
+    /// `host:port`, or the socket path, and the database (when the URL or the
+    /// environment names one).
+    Server {
+        at: String,
+        database: Option<String>,
+    },
+}
+
+/// Control characters escaped (a database name may hold a percent-encoded newline).
+fn printable(s: &str) -> String {
+    if s.chars().any(char::is_control) {
+        s.chars()
+            .map(|c| {
+                if c.is_control() {
+                    c.escape_default().to_string()
+                } else {
+                    c.to_string()
+                }
+            })
+            .collect()
+    } else {
+        s.to_string()
+    }
+}
+
+/// What sqlx's `PgConnectOptions` dials for a URL: `PGHOSTADDR`/`PGHOST`, `PGPORT` and
+/// `PGDATABASE` (else a local socket or `localhost`, port 5432) as defaults; the URL's
+/// host, port and path over them; then the query's `host`, `hostaddr`, `port` and
+/// `dbname`, in their order.
+fn postgres_endpoint(
+    u: &ParsedUrl,
+    env: &dyn Fn(&str) -> Option<String>,
+    exists: &dyn Fn(&Path) -> bool,
+) -> Result<Endpoint, String> {
+    let default_port = env("PGPORT")
+        .and_then(|p| p.parse::<u16>().ok())
+        .unwrap_or(5432);
+    let mut host = env("PGHOSTADDR")
+        .or_else(|| env("PGHOST"))
+        .unwrap_or_else(|| {
+            // sqlx's default_host: a local socket folder when it has the server's socket.
+            ["/var/run/postgresql", "/private/tmp", "/tmp"]
+                .iter()
+                .find(|d| exists(&Path::new(d).join(format!(".s.PGSQL.{default_port}"))))
+                .map_or_else(|| "localhost".to_string(), |d| d.to_string())
+        });
+    let mut port = default_port;
+    let mut database = env("PGDATABASE");
+    let hosts = u.hosts.unwrap_or("");
+    if hosts.contains(',') {
+        return Err(
+            "unparseable database URL: several hosts (h1,h2) are not supported; name one host"
+                .into(),
+        );
+    }
+    if let Some((h, p)) = u.host_port() {
+        if !h.is_empty() {
+            let decoded = percent_decode(h);
+            host = if decoded.starts_with('/') {
+                decoded
+            } else {
+                h.to_string()
+            };
+        }
+        if let Some(p) = p {
+            port = p;
+        }
+    }
+    let path = u.path.trim_start_matches('/');
+    if !path.is_empty() {
+        database = Some(percent_decode(path));
+    }
+    for (k, v) in u.query_pairs() {
+        match k.as_str() {
+            "host" | "hostaddr" => host = v,
+            "port" => {
+                port = v.parse().map_err(|_| {
+                    "unparseable database URL: the port in the query is not a number from 0 to 65535".to_string()
+                })?
+            }
+            "dbname" => database = Some(v),
+            _ => {}
+        }
+    }
+    let at = if host.starts_with('/') {
+        format!("{host} (socket, port {port})")
+    } else {
+        format!("{host}:{port}")
+    };
+    Ok(Endpoint::Server { at, database })
+}
+
+/// What sqlx's `MySqlConnectOptions` dials: the URL's host (default `localhost`) and
+/// port (default 3306), or the query's `socket`; the path is the database.
+fn mysql_endpoint(u: &ParsedUrl, provider: Dialect) -> Result<Endpoint, String> {
+    let hosts = u.hosts.unwrap_or("");
+    if hosts.contains(',') {
+        return Err(
+            "unparseable database URL: several hosts (h1,h2) are not supported; name one host"
+                .into(),
+        );
+    }
+    let default_port = if provider == Dialect::Mssql {
+        1433
+    } else {
+        3306
+    };
+    let (mut host, mut port) = ("localhost".to_string(), default_port);
+    if let Some((h, p)) = u.host_port() {
+        if !h.is_empty() {
+            host = h.to_string();
+        }
+        if let Some(p) = p {
+            port = p;
+        }
+    }
+    let mut at = format!("{host}:{port}");
+    if provider == Dialect::Mysql {
+        for (k, v) in u.query_pairs() {
+            if k == "socket" {
+                at = format!("{v} (socket)");
+            }
+        }
+    }
+    let path = u.path.trim_start_matches('/');
+    let database = (!path.is_empty()).then(|| percent_decode(path));
+    Ok(Endpoint::Server { at, database })
 }
 
 impl std::fmt::Debug for Target {
@@ -64,11 +198,15 @@ impl Target {
         })
     }
 
-    /// Parses a URL; errors never echo it.
+    /// Parses a URL with the one URL parser ([`crate::url`]); errors never echo it.
     pub fn parse(url: &str, base: &Path) -> Result<Target, String> {
-        let Some((scheme, rest)) = url.split_once(':') else {
-            return Err(format!("unparseable database URL (expected {SCHEMES})"));
-        };
+        let parsed = ParsedUrl::parse(url).map_err(|e| match e {
+            UrlError::NoScheme | UrlError::NoAuthority => {
+                format!("unparseable database URL (expected {SCHEMES})")
+            }
+            e => format!("unparseable database URL: {e}"),
+        })?;
+        let scheme = parsed.scheme;
         let provider = match scheme.to_ascii_lowercase().as_str() {
             "sqlite" => Dialect::Sqlite,
             "postgres" | "postgresql" => Dialect::Postgres,
@@ -81,65 +219,49 @@ impl Target {
             }
         };
         if provider == Dialect::Sqlite {
-            let path = rest.trim_start_matches("//");
-            let (file, query) = match path.split_once('?') {
-                Some((f, q)) => (f, Some(q)),
-                None => (path, None),
-            };
+            // As sqlx reads it: `sqlite://` or `sqlite:` off, the file up to the first `?`,
+            // percent-decoded.
+            let file = parsed.path.strip_prefix("//").unwrap_or(parsed.path);
             if file.is_empty() {
                 return Err("unparseable database URL: sqlite URL without a file (sqlite://path/to/auth.db)".into());
             }
-            let url = if file == ":memory:" || Path::new(file).is_absolute() {
-                url.to_string()
+            let decoded = percent_decode(file);
+            let (url, shown) = if file == ":memory:" || Path::new(&decoded).is_absolute() {
+                (url.to_string(), decoded)
             } else {
-                let abs = base.join(file);
-                match query {
-                    Some(q) => format!("sqlite://{}?{q}", abs.display()),
-                    None => format!("sqlite://{}", abs.display()),
-                }
+                let abs = base.join(&decoded).display().to_string();
+                // Written back so that sqlx decodes it to the same path.
+                let encoded = abs.replace('%', "%25").replace('?', "%3F");
+                let url = match parsed.query {
+                    Some(q) => format!("sqlite://{encoded}?{q}"),
+                    None => format!("sqlite://{encoded}"),
+                };
+                (url, abs)
             };
-            let shown = url.trim_start_matches("sqlite:").trim_start_matches("//");
-            let shown = shown.split('?').next().unwrap_or("").to_string();
             return Ok(Target {
                 provider,
                 url,
                 schema: None,
                 current_schema: true,
-                host: None,
-                port: None,
-                database: Some(shown),
+                endpoint: Endpoint::File(shown),
                 secrets: Vec::new(),
             });
         }
-        let Some(rest) = rest.strip_prefix("//") else {
+        if parsed.is_file() {
             return Err(format!("unparseable database URL (expected {SCHEMES})"));
-        };
-        let before_query = rest.split(['?', '#']).next().unwrap_or("");
-        let hostpart = match before_query.rfind('@') {
-            Some(i) => &before_query[i + 1..],
-            None => before_query,
-        };
-        let secrets = crate::redact::url_secrets(url);
-        let (hostport, database) = match hostpart.split_once('/') {
-            Some((h, d)) => (h, (!d.is_empty()).then(|| crate::redact::percent_decode(d))),
-            None => (hostpart, None),
-        };
-        let (host, port) = if let Some(stripped) = hostport.strip_prefix('[') {
-            match stripped.split_once(']') {
-                Some((h, p)) => (h.to_string(), p.strip_prefix(':').map(str::to_string)),
-                None => return Err("unparseable database URL: bad IPv6 host".into()),
-            }
-        } else {
-            match hostport.rsplit_once(':') {
-                Some((h, p)) => (h.to_string(), Some(p.to_string())),
-                None => (hostport.to_string(), None),
-            }
-        };
-        if let Some(p) = &port
-            && p.parse::<u16>().is_err()
-        {
-            return Err("unparseable database URL: the port is not a number".into());
         }
+        let mut secrets = crate::redact::url_secrets(url);
+        let endpoint = match provider {
+            Dialect::Postgres => {
+                if let Ok(p) = std::env::var("PGPASSWORD")
+                    && !p.is_empty()
+                {
+                    secrets.push(p);
+                }
+                postgres_endpoint(&parsed, &|k| std::env::var(k).ok(), &|p| p.exists())?
+            }
+            _ => mysql_endpoint(&parsed, provider)?,
+        };
         let url = if scheme.eq_ignore_ascii_case("mariadb") {
             format!("mysql:{rest_all}", rest_all = &url[scheme.len() + 1..])
         } else {
@@ -150,9 +272,7 @@ impl Target {
             url,
             schema: None,
             current_schema: true,
-            host: (!host.is_empty()).then_some(host),
-            port,
-            database,
+            endpoint,
             secrets,
         })
     }
@@ -164,23 +284,22 @@ impl Target {
 
     /// The database name (or the SQLite file).
     pub fn database(&self) -> Option<&str> {
-        self.database.as_deref()
+        match &self.endpoint {
+            Endpoint::File(f) => Some(f),
+            Endpoint::Server { database, .. } => database.as_deref(),
+        }
     }
 
-    /// `postgres database "app" on db.internal:5432`, `sqlite database /srv/auth.db`.
+    /// `postgres database "app" on db.internal:5432`, `sqlite database /srv/auth.db`:
+    /// the host, port (or socket) and database the driver dials, never the user info.
     pub fn describe(&self) -> String {
-        match self.provider {
-            Dialect::Sqlite => {
-                format!("sqlite database {}", self.database.as_deref().unwrap_or(""))
-            }
-            p => {
-                let host = self.host.as_deref().unwrap_or("localhost");
-                let at = match &self.port {
-                    Some(port) => format!("{host}:{port}"),
-                    None => host.to_string(),
-                };
-                match &self.database {
-                    Some(db) => format!("{p} database \"{db}\" on {at}"),
+        match &self.endpoint {
+            Endpoint::File(f) => format!("sqlite database {}", printable(f)),
+            Endpoint::Server { at, database } => {
+                let p = self.provider;
+                let at = printable(at);
+                match database {
+                    Some(db) => format!("{p} database \"{}\" on {at}", printable(db)),
                     None => format!("{p} server {at}"),
                 }
             }
@@ -228,8 +347,78 @@ mod tests {
     #[test]
     fn at_sign_in_password() {
         let t = Target::parse("mysql://root:a@b@host/db", Path::new("/")).unwrap();
-        assert_eq!(t.describe(), "mysql database \"db\" on host");
+        assert_eq!(t.describe(), "mysql database \"db\" on host:3306");
         assert!(!t.scrub("x a@b y").contains("a@b"));
+    }
+
+    #[test]
+    fn reserved_characters_in_the_password_are_refused() {
+        for (url, ch, escape) in [
+            ("postgres://app:20241#Spring@127.0.0.1:5432/x", '#', "%23"),
+            ("postgres://app:20241?Spring@127.0.0.1:5432/x", '?', "%3F"),
+            ("mysql://app:20241/Spring@127.0.0.1:3306/x", '/', "%2F"),
+        ] {
+            let e = Target::parse(url, Path::new("/")).unwrap_err();
+            assert!(e.contains(&format!("`{ch}`")) && e.contains(escape), "{e}");
+            for part in ["app", "20241", "Spring"] {
+                assert!(!e.contains(part), "{e}");
+            }
+        }
+    }
+
+    /// The host, port and database the driver dials, as sqlx reads the URL.
+    #[test]
+    fn names_what_the_driver_dials() {
+        let no_env = |_: &str| None;
+        let no_socket = |_: &Path| false;
+        let pg = |url: &str, env: &dyn Fn(&str) -> Option<String>| {
+            postgres_endpoint(&ParsedUrl::parse(url).unwrap(), env, &no_socket).unwrap()
+        };
+        let server = |at: &str, db: Option<&str>| Endpoint::Server {
+            at: at.into(),
+            database: db.map(str::to_string),
+        };
+        assert_eq!(
+            pg("postgres://u:p@a:1/one?host=b&port=2&dbname=two", &no_env),
+            server("b:2", Some("two"))
+        );
+        assert_eq!(
+            pg("postgres://u:p@a/one%2Fx", &no_env),
+            server("a:5432", Some("one/x"))
+        );
+        assert_eq!(
+            pg("postgres:///app?host=%2Frun%2Fpg", &no_env),
+            server("/run/pg (socket, port 5432)", Some("app"))
+        );
+        let env = |k: &str| match k {
+            "PGHOST" => Some("envhost".to_string()),
+            "PGPORT" => Some("6000".to_string()),
+            "PGDATABASE" => Some("envdb".to_string()),
+            _ => None,
+        };
+        assert_eq!(
+            pg("postgres://", &env),
+            server("envhost:6000", Some("envdb"))
+        );
+        assert_eq!(pg("postgres://h/d", &env), server("h:6000", Some("d")));
+        let socket = |p: &Path| p == Path::new("/var/run/postgresql/.s.PGSQL.5432");
+        assert_eq!(
+            postgres_endpoint(
+                &ParsedUrl::parse("postgres:///x").unwrap(),
+                &no_env,
+                &socket
+            )
+            .unwrap(),
+            server("/var/run/postgresql (socket, port 5432)", Some("x"))
+        );
+        let t = Target::parse("mysql://r@h/db?socket=/tmp/my.sock", Path::new("/")).unwrap();
+        assert_eq!(
+            t.describe(),
+            "mysql database \"db\" on /tmp/my.sock (socket)"
+        );
+        let t = Target::parse("postgres://h/a%0Ab", Path::new("/")).unwrap();
+        assert!(!t.describe().contains('\n'), "{}", t.describe());
+        assert!(Target::parse("postgres://h1,h2/db", Path::new("/")).is_err());
     }
 
     #[test]
@@ -237,6 +426,17 @@ mod tests {
         let t = Target::parse("sqlite://auth.db", Path::new("/srv/app")).unwrap();
         assert_eq!(t.url(), "sqlite:///srv/app/auth.db");
         assert_eq!(t.describe(), "sqlite database /srv/app/auth.db");
+    }
+
+    #[test]
+    fn sqlite_files_as_sqlx_reads_them() {
+        let t = Target::parse("sqlite://my%20app/a#b.db?mode=rwc", Path::new("/srv/x?y")).unwrap();
+        assert_eq!(t.describe(), "sqlite database /srv/x?y/my app/a#b.db");
+        assert_eq!(t.url(), "sqlite:///srv/x%3Fy/my app/a#b.db?mode=rwc");
+        let t = Target::parse("sqlite:///abs/auth.db", Path::new("/srv")).unwrap();
+        assert_eq!(t.database(), Some("/abs/auth.db"));
+        let t = Target::parse("sqlite:rel.db", Path::new("/srv")).unwrap();
+        assert_eq!(t.database(), Some("/srv/rel.db"));
     }
 
     #[test]
