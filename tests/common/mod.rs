@@ -2,8 +2,8 @@
 //!
 //! * [`rustauth`] / [`run`]: the real binary, without a terminal and without an inherited
 //!   `DATABASE_URL`.
-//! * [`ScratchDb`]: a database of its own for one test: a SQLite file in a temporary
-//!   folder, or `rustauth_t_<random>` on the PostgreSQL / MariaDB server of
+//! * [`ScratchDb`]: a database of its own for one test: an empty SQLite file in a
+//!   temporary folder, or `rustauth_t_<random>` on the PostgreSQL / MariaDB server of
 //!   `RUSTAUTH_TEST_POSTGRES_URL` / `RUSTAUTH_TEST_MYSQL_URL`, dropped at the end. Without
 //!   the variable the test prints `skipping: … not set` and passes, unless
 //!   `RUSTAUTH_TEST_REQUIRE_SERVERS=1`, which turns the skip into a failure; a variable
@@ -554,6 +554,9 @@ impl ScratchDb {
         if engine == Engine::Sqlite {
             let dir = tempfile::tempdir().expect("tempdir");
             let file = dir.path().join("auth.db");
+            // An empty file is an empty SQLite database (only `migrate` creates a
+            // missing one; the other commands refuse it).
+            std::fs::write(&file, b"").expect("create the SQLite file");
             return Some(ScratchDb {
                 engine,
                 name: file.display().to_string(),
@@ -604,6 +607,7 @@ impl ScratchDb {
                 for suffix in ["", "-journal", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
                 }
+                std::fs::write(&self.name, b"").expect("create the SQLite file");
             }
             Engine::Postgres => {
                 let mut c = self.conn();
