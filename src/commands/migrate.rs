@@ -35,6 +35,8 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             }
             Err(LiveError::Failed(msg)) => bail!(msg),
         };
+        let mut applied = false;
+        let result = async {
         let plan = &live.plan;
         print_notes(plan);
         if let Some(e) = live::name_error(plan) {
@@ -103,11 +105,21 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         live.db.unlock().await;
         // After the lock is released: sending never holds it.
         match &outcome {
-            Ok(Applied::Yes) => track("migrated"),
+            Ok(Applied::Yes) => {
+                applied = true;
+                track("migrated")
+            }
             Ok(Applied::AlreadyDone) => track("no_changes"),
             Err(_) => track("failed"),
         }
         outcome.map(|_| Exit::Ok)
+        }
+        .await;
+        if !applied {
+            // A run that changed nothing leaves no SQLite file it created behind.
+            live.db.discard_created().await;
+        }
+        result
     })
 }
 
@@ -206,6 +218,9 @@ fn apply_error(e: &ApplyError, target: &str, history_table: &str) -> String {
         (Outcome::RolledBack, Phase::Statement) => format!(
             "migration failed at statement {} of {total} on {target}: {msg}; everything was rolled back, nothing was changed",
             applied + 1
+        ),
+        (Outcome::RolledBack, Phase::History) if applied == 0 => format!(
+            "migration failed on {target} before its first statement, while recording the plan in {history_table}: {msg}; nothing was changed"
         ),
         (Outcome::RolledBack, Phase::History) => format!(
             "migration failed on {target} after its {total} statement(s), while recording the plan in {history_table}: {msg}; everything was rolled back, nothing was changed"

@@ -251,6 +251,14 @@ impl Db {
         }
     }
 
+    /// SQLite: removes the file this run created (it was missing), when it is still
+    /// empty: a migrate that applied nothing leaves nothing behind.
+    pub async fn discard_created(&mut self) {
+        if let Db::Sqlite(d) = self {
+            d.discard_created().await;
+        }
+    }
+
     /// Releases the lock (and, on SQLite, rolls back a transaction still open).
     pub async fn unlock(&mut self) {
         match self {

@@ -375,12 +375,8 @@ impl Mysql {
             match res {
                 Ok(id) => row_id = Some(id),
                 Err(e) => {
-                    let message = format!(
-                        "cannot record the plan in {}: {}",
-                        h.table,
-                        self.statement_error(e).await
-                    );
-                    return Err(fail(0, Phase::Statement, Outcome::RolledBack, message));
+                    let message = self.statement_error(e).await;
+                    return Err(fail(0, Phase::History, Outcome::RolledBack, message));
                 }
             }
         }

@@ -406,11 +406,7 @@ impl Postgres {
                 let holder = self.lock_holder().await;
                 crate::output::notice(&format!(
                     "waiting for the migration lock{} on {} (up to {} s, --lock-timeout)",
-                    if holder.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" held by{}", holder.trim_start_matches(','))
-                    },
+                    holder.replacen(',', "", 1),
                     self.target.describe(),
                     timeout.as_secs()
                 ));
@@ -515,11 +511,7 @@ impl Postgres {
                     .map(|_| ());
             }
             if let Err(e) = r {
-                let message = format!(
-                    "cannot record the plan in {}: {}",
-                    h.table,
-                    self.statement_error(e).await
-                );
+                let message = self.statement_error(e).await;
                 return Err(fail(total, Phase::History, Outcome::RolledBack, message));
             }
         }

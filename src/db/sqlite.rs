@@ -17,6 +17,8 @@ pub struct Sqlite {
     target: Target,
     conn: SqliteConnection,
     in_tx: bool,
+    /// The file this run created (it did not exist).
+    created: Option<std::path::PathBuf>,
 }
 
 impl Sqlite {
@@ -34,6 +36,8 @@ impl Sqlite {
                 "no such database file {file}; `rustauth migrate` creates it (or fix the path in the URL)"
             )));
         }
+        let created = (opts.create && !in_memory && !std::path::Path::new(file).exists())
+            .then(|| std::path::PathBuf::from(file));
         let busy = opts.lock_timeout;
         let sqlite_opts = SqliteConnectOptions::from_str(target.url())
             .map_err(|e| {
@@ -53,6 +57,7 @@ impl Sqlite {
             target: target.clone(),
             conn,
             in_tx: false,
+            created,
         })
     }
 
@@ -184,6 +189,19 @@ impl Sqlite {
         }
     }
 
+    pub async fn discard_created(&mut self) {
+        let Some(path) = self.created.take() else {
+            return;
+        };
+        if self.in_tx {
+            let _ = self.conn.execute("rollback").await;
+            self.in_tx = false;
+        }
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+
     pub async fn unlock(&mut self) {
         if self.in_tx {
             let _ = self.conn.execute("rollback").await;
@@ -258,11 +276,7 @@ impl Sqlite {
             Err((applied, phase, e)) => {
                 let _ = self.conn.execute("rollback").await;
                 self.in_tx = false;
-                let mut message = self.target.driver_message(&e);
-                if phase == Phase::History {
-                    message = format!("cannot record the plan in the history table: {message}");
-                }
-                Err(fail(applied, phase, message))
+                Err(fail(applied, phase, self.target.driver_message(&e)))
             }
         }
     }

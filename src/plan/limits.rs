@@ -45,14 +45,20 @@ enum Origin<'a> {
     History,
 }
 
+/// A name as messages show it: control characters escaped (a NUL is shown as `\0`).
+fn shown(name: &str) -> String {
+    name.escape_debug().to_string()
+}
+
 impl Origin<'_> {
     fn what(&self, name: &str) -> String {
+        let name = shown(name);
         match self {
             Origin::Table { model } => format!("table \"{name}\" (model {model})"),
             Origin::Column { model, field } => {
                 format!("column \"{name}\" (field {model}.{field})")
             }
-            Origin::Index { table } => format!("index \"{name}\" on table \"{table}\""),
+            Origin::Index { table } => format!("index \"{name}\" on table \"{}\"", shown(table)),
             Origin::Schema => format!("schema \"{name}\" (database.schema)"),
             Origin::History => format!("history table \"{name}\" (database.history_table)"),
         }
@@ -218,12 +224,13 @@ pub fn check(
                 name: index, table, ..
             } => {
                 name(Origin::Index { table }, index, &mut problems);
+                let (index, table) = (&shown(index), &shown(table));
                 // PostgreSQL and SQLite: one namespace for the schema; MySQL: per table.
                 let key = match dialect {
                     Dialect::Mysql => format!("{table}\0{}", fold(index, dialect)),
                     _ => fold(index, dialect),
                 };
-                if let Some(other) = index_names.insert(key, table.clone()) {
+                if let Some(other) = index_names.insert(key, table.to_string()) {
                     problems.push(format!(
                         "index \"{index}\" on table \"{table}\" has the name of another index the plan creates on table \"{other}\" ({}: index names must be unique{}); rename one of the tables or columns it is made of",
                         engine(dialect),
@@ -238,12 +245,13 @@ pub fn check(
         tables.sort();
         for (table, cols) in tables {
             if cols.len() > max {
+                let table = shown(table);
                 problems.push(format!(
                     "table \"{table}\" (model {}) would have {} columns, and {} allows at most {max} a table; remove additional fields from [models.{}.additional_fields]",
-                    model_of(table),
+                    model_of(&table),
                     cols.len(),
                     engine(dialect),
-                    model_of(table)
+                    model_of(&table)
                 ));
             }
         }
@@ -254,13 +262,17 @@ pub fn check(
 fn duplicate(model: &str, field: &str, column: &str, table: &str, dialect: Dialect) -> String {
     let how = match dialect {
         Dialect::Mysql | Dialect::Sqlite => {
-            "which the table already has (column names are compared case-insensitively there)"
+            format!(
+                "{} compares column names case-insensitively",
+                engine(dialect)
+            )
         }
-        _ => "which the table already has",
+        _ => engine(dialect).to_string(),
     };
     format!(
-        "column \"{column}\" (field {model}.{field}) of table \"{table}\" is a name {how} ({}); set another column name for {field} in [models.{model}.fields]",
-        engine(dialect)
+        "column \"{}\" (field {model}.{field}) duplicates a column table \"{}\" already has ({how}); set another column name for {field} in [models.{model}.fields]",
+        shown(column),
+        shown(table)
     )
 }
 
@@ -270,11 +282,12 @@ fn foreign_key_name(table: &str, model: &str, count: usize, dialect: Dialect) ->
     if dialect != Dialect::Mysql || count == 0 {
         return None;
     }
-    let longest = format!("{table}_ibfk_{count}");
+    let longest = shown(&format!("{table}_ibfk_{count}"));
     let len = longest.chars().count();
     (len > 64 && table.chars().count() <= 64).then(|| {
         format!(
-            "table \"{table}\" (model {model}) is too long for the name MySQL/MariaDB give its foreign key (\"{longest}\", {len} characters; at most 64); set a [models.{model}] model_name of at most {} characters",
+            "table \"{}\" (model {model}) is too long for the name MySQL/MariaDB give its foreign key (\"{longest}\", {len} characters; at most 64); set a [models.{model}] model_name of at most {} characters",
+            shown(table),
             64 - (len - table.chars().count())
         )
     })
