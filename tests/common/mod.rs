@@ -361,6 +361,23 @@ pub fn server_url(engine: Engine) -> Option<String> {
     }
 }
 
+/// PgBouncer in front of the PostgreSQL test server, transaction pooling.
+pub const PGBOUNCER_VAR: &str = "RUSTAUTH_TEST_PGBOUNCER_URL";
+/// PgBouncer in front of the PostgreSQL test server, session pooling.
+pub const PGBOUNCER_SESSION_VAR: &str = "RUSTAUTH_TEST_PGBOUNCER_SESSION_URL";
+
+/// The URL of a PgBouncer ([`PGBOUNCER_VAR`] or [`PGBOUNCER_SESSION_VAR`]) in front of
+/// the server of `RUSTAUTH_TEST_POSTGRES_URL` (its databases by name: `* = host=…`),
+/// `None` (printed) to skip, as [`server_url`].
+pub fn pgbouncer_url(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(u) if !u.trim().is_empty() => Some(u.trim().to_string()),
+        _ => skip(format!(
+            "{var} not set (scripts/pgbouncer.sh starts one; .ci/run does)"
+        )),
+    }
+}
+
 /// Runs a future on this thread's runtime (tokio is built without the multi-threaded
 /// scheduler here; each test thread keeps its own connections).
 pub fn block_on<F: Future>(f: F) -> F::Output {
