@@ -123,12 +123,13 @@ fn fold(name: &str, dialect: Dialect) -> String {
 }
 
 fn message(origin: &Origin<'_>, name: &str, rule: &str, dialect: Dialect) -> String {
-    format!(
-        "{} {rule} ({}); {}",
-        origin.what(name),
-        engine(dialect),
-        origin.fix()
-    )
+    let engine = engine(dialect);
+    let on = if rule.contains(engine) {
+        String::new()
+    } else {
+        format!(" ({engine})")
+    };
+    format!("{} {rule}{on}; {}", origin.what(name), origin.fix())
 }
 
 fn engine(dialect: Dialect) -> &'static str {
