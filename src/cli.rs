@@ -288,6 +288,10 @@ pub struct ConnectArgs {
     /// Seconds to wait for the database connection.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub connect_timeout: u64,
+    /// Say what a wait of over a second waits for (the connection, the migration lock)
+    /// also when stderr is not a terminal.
+    #[arg(short = 'v', long)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -297,7 +301,9 @@ pub struct MigrateArgs {
     /// Print the SQL and change nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Seconds to wait for another rustauth migrate to release its lock.
+    /// Seconds to wait for a lock: the migration lock of another rustauth migrate, and
+    /// each table lock another session holds (PostgreSQL lock_timeout, MySQL
+    /// lock_wait_timeout, SQLite's busy timeout).
     #[arg(long, value_name = "SECONDS", default_value_t = 60)]
     pub lock_timeout: u64,
     #[command(flatten)]

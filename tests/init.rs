@@ -366,7 +366,11 @@ fn bad_flags_write_nothing() {
     // A flag's listed values are checked by the command line (exit 2, as everywhere).
     let o = run(rustauth(d).args(["init", "--adapter", "sqlxx"]));
     assert_eq!(o.code, 2);
-    assert!(o.stderr.contains("a similar value exists: 'sqlx'"), "{}", o.stderr);
+    assert!(
+        o.stderr.contains("a similar value exists: 'sqlx'"),
+        "{}",
+        o.stderr
+    );
     let o = run(rustauth(d).args(["init", "--provider", "oracle"]));
     assert_eq!(o.code, 2);
     assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "nothing written");

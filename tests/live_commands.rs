@@ -178,7 +178,9 @@ fn db_status_check_and_json() {
                 "drift",
                 "schema_problems",
                 "unsafe_changes",
-                "last_applied"
+                "name_errors",
+                "last_applied",
+                "interrupted"
             ],
             "{e:?}: top-level keys"
         );

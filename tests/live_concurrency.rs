@@ -1,4 +1,4 @@
-//! Eight `rustauth migrate --yes` processes started together on one fresh database, on
+//! Sixteen `rustauth migrate --yes` processes started together on one fresh database, on
 //! each engine (SQLite always; PostgreSQL and MariaDB when their test URLs are set): all
 //! exit 0, exactly one applies the plan, the schema is complete, and the history table
 //! has exactly one row.
@@ -9,9 +9,9 @@ use std::time::Duration;
 
 use common::*;
 
-const PROCESSES: usize = 8;
+const PROCESSES: usize = 16;
 
-fn eight_concurrent_migrates(engine: Engine) {
+fn concurrent_migrates(engine: Engine) {
     let Some(db) = ScratchDb::new(engine) else {
         return;
     };
@@ -68,18 +68,18 @@ fn eight_concurrent_migrates(engine: Engine) {
 }
 
 #[test]
-fn eight_concurrent_migrates_sqlite() {
-    eight_concurrent_migrates(Engine::Sqlite);
+fn sixteen_concurrent_migrates_sqlite() {
+    concurrent_migrates(Engine::Sqlite);
 }
 
 #[test]
-fn eight_concurrent_migrates_postgres() {
-    eight_concurrent_migrates(Engine::Postgres);
+fn sixteen_concurrent_migrates_postgres() {
+    concurrent_migrates(Engine::Postgres);
 }
 
 #[test]
-fn eight_concurrent_migrates_mysql() {
-    eight_concurrent_migrates(Engine::Mysql);
+fn sixteen_concurrent_migrates_mysql() {
+    concurrent_migrates(Engine::Mysql);
 }
 
 /// PostgreSQL and MariaDB: while one migrate holds the migration lock (it is itself held

@@ -15,8 +15,8 @@ use crate::sql::Ddl;
 pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
     let loaded = global.load(true)?;
     super::runtime()?.block_on(async {
-        let timeout = Duration::from_secs(args.connect.connect_timeout);
-        let mut live = match live::connect_and_plan(&loaded, "db status", live::PlanKind::FinishInterrupted, timeout).await {
+        let opts = crate::db::Options::read_only(Duration::from_secs(args.connect.connect_timeout));
+        let mut live = match live::connect_and_plan(&loaded, "db status", live::PlanKind::FinishInterrupted, &opts).await {
             Ok(l) => l,
             Err(LiveError::Guidance(msg)) => {
                 println!("{msg}");
@@ -25,11 +25,15 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
             Err(LiveError::Failed(msg)) => bail!(msg),
         };
         let history_table = loaded.config.database.history_table.clone();
-        let last = if history_table.is_empty() {
-            None
+        let (last, interrupted) = if history_table.is_empty() {
+            (None, None)
         } else {
-            match live.db.last_applied(&history_table).await {
+            let last = match live.db.last_applied(&history_table).await {
                 Ok(l) => l,
+                Err(e) => bail!(e.0),
+            };
+            match live.db.interrupted(&history_table).await {
+                Ok(i) => (last, i),
                 Err(e) => bail!(e.0),
             }
         };
@@ -64,12 +68,19 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                 "drift": plan.drift,
                 "schema_problems": plan.schema_problems,
                 "unsafe_changes": plan.unsafe_changes,
+                "name_errors": plan.name_errors,
                 "last_applied": last.as_ref().map(|h| json!({
                     "applied_at": h.applied_at,
                     "cli_version": h.cli_version,
                     "sha256": h.sha256,
                     "statements": h.statements,
                     "duration_ms": h.duration_ms,
+                })).unwrap_or(Value::Null),
+                "interrupted": interrupted.as_ref().map(|h| json!({
+                    "applied_at": h.applied_at,
+                    "cli_version": h.cli_version,
+                    "sha256": h.sha256,
+                    "statements": h.statements,
                 })).unwrap_or(Value::Null),
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
@@ -98,6 +109,9 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
             for p in &plan.schema_problems {
                 println!("Schema problem: {p}");
             }
+            for n in &plan.name_errors {
+                println!("Invalid name: {n}");
+            }
             for w in &plan.warnings {
                 println!("Warning: {w}");
             }
@@ -111,9 +125,18 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                 ),
                 None => println!("Last applied: none recorded"),
             }
+            if let Some(h) = &interrupted {
+                println!(
+                    "Interrupted: the plan started {} UTC by rustauth {} ({} statement(s), sha256 {}) did not finish; run `rustauth migrate` to complete it",
+                    h.applied_at, h.cli_version, h.statements, h.sha256
+                );
+            }
         }
         if args.check
-            && (pending || !plan.blockers.is_empty() || !plan.schema_problems.is_empty())
+            && (pending
+                || !plan.blockers.is_empty()
+                || !plan.schema_problems.is_empty()
+                || !plan.name_errors.is_empty())
         {
             return Ok(Exit::CheckFailed);
         }

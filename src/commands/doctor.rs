@@ -474,6 +474,9 @@ fn database_checks(
 
 fn schema_check(plan: &crate::plan::Plan) -> Check {
     let (id, title) = SCHEMA;
+    if let Some(e) = crate::plan::live::name_error(plan) {
+        return Check::fail(id, title, e, "rename it in rustauth.toml (see the message)");
+    }
     if let Some(b) = plan.blockers.first() {
         return Check::fail(
             id,

@@ -209,11 +209,18 @@ fn create_versioned(
 /// The plan's SQL against the configured database (warnings on stderr).
 fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<String> {
     use crate::plan::live::{self, LiveError};
-    let timeout = std::time::Duration::from_secs(args.connect.connect_timeout);
+    let opts =
+        crate::db::Options::read_only(std::time::Duration::from_secs(args.connect.connect_timeout));
     super::runtime()?.block_on(async {
-        match live::connect_and_plan(loaded, "generate", live::PlanKind::Upstream, timeout).await {
+        match live::connect_and_plan(loaded, "generate", live::PlanKind::Upstream, &opts).await {
             Ok(l) => {
                 super::migrate::print_notes(&l.plan);
+                for n in &l.plan.name_errors {
+                    eprintln!(
+                        "warning: {} would reject this plan, and `rustauth migrate` refuses it: {n}",
+                        l.target.describe()
+                    );
+                }
                 super::migrate::print_diagnostics(&l.plan);
                 if !l.plan.blockers.is_empty() {
                     eprintln!(
@@ -276,14 +283,30 @@ fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     }
 }
 
-/// A `.sql` file in `dir` whose first line is `header`.
+/// Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO's
+/// open waits for a writer), then checked on the open file, so nothing can be swapped
+/// in between.
+fn open_regular(path: &Path) -> Option<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = opts.open(path).ok()?;
+    f.metadata().ok()?.is_file().then_some(f)
+}
+
+/// A `.sql` file in `dir` whose first line is `header`. Only regular files (symbolic
+/// links to them included) are opened: a FIFO or device named `*.sql` would block.
 fn file_with_header(dir: &Path, header: &str) -> Option<PathBuf> {
     use std::io::BufRead;
     let entries = std::fs::read_dir(dir).ok()?;
     for entry in entries.flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "sql")
-            && let Ok(f) = std::fs::File::open(&path)
+            && let Some(f) = open_regular(&path)
         {
             let mut first = String::new();
             if std::io::BufReader::new(f).read_line(&mut first).is_ok()

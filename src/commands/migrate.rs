@@ -7,6 +7,7 @@ use anyhow::{Result, bail};
 
 use super::Global;
 use crate::cli::MigrateArgs;
+use crate::db::{ApplyError, Options, Outcome, Phase};
 use crate::exit::Exit;
 use crate::plan::live::{self, LiveError};
 use crate::plan::{Blocker, Plan};
@@ -17,9 +18,15 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
     let track = |outcome: &str| {
         crate::telemetry::send(crate::telemetry::CLI_MIGRATE, outcome, &loaded.config)
     };
+    let history_table = loaded.config.database.history_table.as_str();
     super::runtime()?.block_on(async {
-        let timeout = Duration::from_secs(args.connect.connect_timeout);
-        let mut live = match live::connect_and_plan(&loaded, "migrate", live::PlanKind::FinishInterrupted, timeout).await {
+        let opts = Options {
+            connect_timeout: Duration::from_secs(args.connect.connect_timeout),
+            lock_timeout: Duration::from_secs(args.lock_timeout),
+            // Only a run that may apply creates a missing SQLite file.
+            create: !args.dry_run && (yes || crate::output::interactive()),
+        };
+        let mut live = match live::connect_and_plan(&loaded, "migrate", live::PlanKind::FinishInterrupted, &opts).await {
             Ok(l) => l,
             Err(LiveError::Guidance(msg)) => {
                 println!("{msg}");
@@ -28,8 +35,17 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             }
             Err(LiveError::Failed(msg)) => bail!(msg),
         };
+        let mut applied = false;
+        let result = async {
         let plan = &live.plan;
         print_notes(plan);
+        if let Some(e) = live::name_error(plan) {
+            track("failed");
+            bail!(
+                "refusing to migrate {}: {e}; nothing was changed",
+                live.target.describe()
+            );
+        }
         if let Some(outcome) = refuse_diagnostics(plan) {
             track(outcome);
             if outcome == "schema_problem" {
@@ -40,12 +56,18 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
                 );
             }
         }
-        if plan.is_empty() {
+        // An empty plan with an interrupted one in the history table still takes the
+        // lock, to mark that one finished (MySQL).
+        let finish_interrupted = plan.interrupted && !args.dry_run;
+        if plan.is_empty() && !finish_interrupted {
             println!("No migrations needed.");
             track("no_changes");
             return Ok(Exit::Ok);
         }
-        print_summary(plan);
+        let expect_empty = plan.is_empty();
+        if !expect_empty {
+            print_summary(plan);
+        }
         if !plan.blockers.is_empty() {
             print_blockers(&plan.blockers);
             if args.dry_run {
@@ -63,7 +85,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             track("dry_run");
             return Ok(Exit::Ok);
         }
-        if !yes {
+        if !yes && !expect_empty {
             match crate::output::confirm("Are you sure you want to run these migrations?", false) {
                 Some(true) => {}
                 Some(false) => {
@@ -75,60 +97,97 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             }
         }
 
-        let lock_timeout = Duration::from_secs(args.lock_timeout);
-        if let Err(e) = live.db.lock(lock_timeout).await {
+        if let Err(e) = live.db.lock(opts.lock_timeout).await {
+            track("failed");
             bail!(e.0);
         }
-        let outcome = apply_locked(&mut live, &loaded.config.database.history_table).await;
+        let outcome = apply_locked(&mut live, history_table, expect_empty).await;
         live.db.unlock().await;
         // After the lock is released: sending never holds it.
         match &outcome {
-            Ok(Applied::Yes) => track("migrated"),
+            Ok(Applied::Yes) => {
+                applied = true;
+                track("migrated")
+            }
             Ok(Applied::AlreadyDone) => track("no_changes"),
             Err(_) => track("failed"),
         }
         outcome.map(|_| Exit::Ok)
+        }
+        .await;
+        if !applied {
+            // A run that changed nothing leaves no SQLite file it created behind.
+            live.db.discard_created().await;
+        }
+        result
     })
 }
 
-/// Under the lock: plan again (another deploy may have migrated meanwhile), refuse
-/// blockers, apply, record.
 /// Whether the plan was applied by this process.
 enum Applied {
     Yes,
-    /// Another process applied it while this one waited for the lock.
+    /// Nothing to apply: another process applied it while this one waited for the lock
+    /// (or only an interrupted plan was left to mark finished).
     AlreadyDone,
 }
 
-async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Applied> {
+/// Under the lock: plan again (another deploy may have migrated meanwhile), refuse what
+/// cannot run, apply, record. `expect_empty`: the plan before the lock was empty (only an
+/// interrupted plan of the history table was left to mark finished).
+async fn apply_locked(
+    live: &mut live::Live,
+    history_table: &str,
+    expect_empty: bool,
+) -> Result<Applied> {
     let resume = (!history_table.is_empty()).then_some(history_table);
     let plan = match live::replan(&mut live.db, &live.schema, resume).await {
         Ok(p) => p,
         Err(e) => bail!(e.to_string()),
     };
+    let changed = "the plan changed while waiting for the lock and cannot run safely";
+    if let Some(e) = live::name_error(&plan) {
+        bail!(
+            "refusing to migrate {}: {e}; nothing was changed",
+            live.target.describe()
+        );
+    }
     if refuse_diagnostics(&plan).is_some() {
         print_blockers(&plan.blockers);
         bail!(
-            "refusing to migrate {}: the plan changed while waiting for the lock and cannot run safely; nothing was changed",
+            "refusing to migrate {}: {changed}; nothing was changed",
             live.target.describe()
         );
     }
     if plan.is_empty() {
-        println!("No migrations needed (another rustauth migrate has just applied the plan).");
+        let finished = match resume {
+            Some(table) if plan.interrupted => match live.db.finish_interrupted(table).await {
+                Ok(n) => n,
+                Err(e) => bail!(e.0),
+            },
+            _ => 0,
+        };
+        if finished > 0 {
+            println!(
+                "No migrations needed: the schema is complete; the interrupted plan in {history_table} is marked finished."
+            );
+        } else if expect_empty {
+            println!("No migrations needed.");
+        } else {
+            println!("No migrations needed (another rustauth migrate has just applied the plan).");
+        }
         return Ok(Applied::AlreadyDone);
     }
     if !plan.blockers.is_empty() {
         print_blockers(&plan.blockers);
         bail!(
-            "refusing to migrate {}: the plan changed while waiting for the lock and cannot run safely; nothing was changed",
+            "refusing to migrate {}: {changed}; nothing was changed",
             live.target.describe()
         );
     }
-    let statements: Vec<String> = plan
-        .statements
-        .iter()
-        .map(|s| crate::sql::render_one(s, &crate::sql::Style::of(&live.schema, plan.dialect)))
-        .collect();
+    if expect_empty {
+        print_summary(&plan);
+    }
+    let steps = plan.steps(&live.schema);
     let sql = plan.sql(&live.schema);
     let sha = super::generate::sha256_hex(&sql);
     let history = (!history_table.is_empty()).then_some(crate::db::HistoryEntry {
@@ -136,28 +195,45 @@ async fn apply_locked(live: &mut live::Live, history_table: &str) -> Result<Appl
         sha256: &sha,
         sql: &sql,
     });
-    match live.db.apply(&statements, history).await {
+    let target = live.target.describe();
+    match live.db.apply(&steps, history).await {
         Ok(()) => {
             println!(
-                "Migration completed: {} statement(s) applied to {}.",
-                statements.len(),
-                live.target.describe()
+                "Migration completed: {} statement(s) applied to {target}.",
+                steps.len()
             );
             Ok(Applied::Yes)
         }
-        Err(e) if e.rolled_back => bail!(
-            "migration failed at statement {} of {} on {}: {}; everything was rolled back, nothing was changed",
-            e.applied + 1,
-            e.total,
-            live.target.describe(),
-            e.message
+        Err(e) => bail!(apply_error(&e, &target, history_table)),
+    }
+}
+
+/// One line for a failed apply: where it stopped and what that left behind.
+fn apply_error(e: &ApplyError, target: &str, history_table: &str) -> String {
+    let (applied, total, msg) = (e.applied, e.total, &e.message);
+    match (e.outcome, e.phase) {
+        (Outcome::Unknown, _) => format!(
+            "the connection to {target} failed while the migration was committing: {msg}; the server may have committed; run `rustauth db status` to see whether the plan was applied"
         ),
-        Err(e) => bail!(
-            "migration failed on {}: {} of {} statement(s) applied before the error: {}; fix the cause and run migrate again (it plans from what is there now)",
-            live.target.describe(),
-            e.applied,
-            e.total,
-            e.message
+        (Outcome::RolledBack, Phase::Statement) => format!(
+            "migration failed at statement {} of {total} on {target}: {msg}; everything was rolled back, nothing was changed",
+            applied + 1
+        ),
+        (Outcome::RolledBack, Phase::History) if applied == 0 => format!(
+            "migration failed on {target} before its first statement, while recording the plan in {history_table}: {msg}; nothing was changed"
+        ),
+        (Outcome::RolledBack, Phase::History) => format!(
+            "migration failed on {target} after its {total} statement(s), while recording the plan in {history_table}: {msg}; everything was rolled back, nothing was changed"
+        ),
+        (Outcome::RolledBack, Phase::Commit) => format!(
+            "migration failed at the commit on {target}: {msg}; the server rolled everything back, nothing was changed"
+        ),
+        (Outcome::Partial, Phase::Statement) => format!(
+            "migration failed on {target} at statement {} of {total}: {applied} of {total} statement(s) applied before the error: {msg}; fix the cause and run migrate again (it plans from what is there now)",
+            applied + 1
+        ),
+        (Outcome::Partial, _) => format!(
+            "migration on {target}: all {total} statement(s) applied, but {msg}; run migrate again to record it"
         ),
     }
 }

@@ -289,6 +289,10 @@ pub fn load(
             })?;
             let mut c = parse_str(&text, &p.display().to_string(), line)?;
             c.path = Some(p.clone());
+            crate::schema::rename_collisions(&c).map_err(|message| ConfigError::Invalid {
+                path: p.display().to_string(),
+                message,
+            })?;
             c
         }
         None if required => {

@@ -110,25 +110,49 @@ impl Catalog {
     }
 }
 
-/// One query that returns the name of each given table holding at least one row:
-/// `select 'a' where exists (select 1 from "a") union all …`. `literal` and `table`
-/// quote a name as a string and as a table for the engine.
-pub fn rows_query(
-    names: &[String],
-    literal: impl Fn(&str) -> String,
-    table: impl Fn(&str) -> String,
-    from_dual: bool,
-) -> String {
+/// One query that returns the position (in `names`) of each given table holding at least
+/// one row: `select 0 where exists (select 1 from "a") union all select 1 …`. Only
+/// numbers and quoted identifiers: no string literal, so no `sql_mode` (MySQL's
+/// `NO_BACKSLASH_ESCAPES`, say) changes what it matches. `table` quotes a name as a table
+/// for the engine.
+pub fn rows_query(names: &[String], table: impl Fn(&str) -> String, from_dual: bool) -> String {
     let dual = if from_dual { " from dual" } else { "" };
     names
         .iter()
-        .map(|n| {
-            format!(
-                "select {}{dual} where exists (select 1 from {})",
-                literal(n),
-                table(n)
-            )
-        })
+        .enumerate()
+        .map(|(i, n)| format!("select {i}{dual} where exists (select 1 from {})", table(n)))
         .collect::<Vec<_>>()
         .join(" union all ")
+}
+
+/// The names whose positions [`rows_query`] returned.
+pub fn tables_of<R: sqlx::Row>(names: &[String], rows: &[R]) -> std::collections::HashSet<String>
+where
+    usize: sqlx::ColumnIndex<R>,
+    i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+    i32: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,
+{
+    rows.iter()
+        .filter_map(|r| {
+            r.try_get::<i64, _>(0)
+                .or_else(|_| r.try_get::<i32, _>(0).map(i64::from))
+                .ok()
+        })
+        .filter_map(|i| names.get(usize::try_from(i).ok()?).cloned())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rows_query;
+
+    #[test]
+    fn rows_query_has_no_string_literals() {
+        let names = vec!["a\\'b".to_string(), "user".to_string()];
+        let q = rows_query(&names, |n| format!("`{}`", n.replace('`', "``")), true);
+        assert_eq!(
+            q,
+            "select 0 from dual where exists (select 1 from `a\\'b`) union all select 1 from dual where exists (select 1 from `user`)"
+        );
+    }
 }

@@ -52,15 +52,86 @@ pub struct HistoryEntry<'a> {
     pub sql: &'a str,
 }
 
+/// What a failed apply left behind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Nothing: the transaction was rolled back (PostgreSQL, SQLite), or nothing had run.
+    RolledBack,
+    /// `applied` statements stay applied (MySQL commits each DDL statement).
+    Partial,
+    /// The connection failed while the commit was under way: the server may have
+    /// committed, or not.
+    Unknown,
+}
+
+/// Where a failed apply stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    /// At statement `applied + 1` of the plan.
+    Statement,
+    /// After the statements: recording the plan in the history table.
+    History,
+    /// At the commit.
+    Commit,
+}
+
 /// A failure while applying: how far it got.
 #[derive(Debug, thiserror::Error)]
 #[error("{message}")]
 pub struct ApplyError {
+    /// Plan statements that ran before the failure.
     pub applied: usize,
     pub total: usize,
-    /// Whether the applied statements were rolled back.
-    pub rolled_back: bool,
+    pub outcome: Outcome,
+    pub phase: Phase,
     pub message: String,
+}
+
+/// One statement of a plan as [`Db::apply`] runs it.
+#[derive(Debug, Clone)]
+pub struct Step {
+    /// The statement as the plan shows it (and `generate` writes it).
+    pub sql: String,
+    /// MySQL / MariaDB: how to add a NOT NULL column without a default without filling
+    /// rows the plan did not see (the other engines run `sql`).
+    pub guarded: Option<GuardedAdd>,
+}
+
+/// MySQL / MariaDB fill a NOT NULL column added without a default with invented values
+/// (`''`, `0`) for every row, also rows inserted after the plan found the table empty.
+/// So the column is added nullable, then made NOT NULL under strict mode, which fails
+/// when a row holds NULL; the column is then dropped again.
+#[derive(Debug, Clone)]
+pub struct GuardedAdd {
+    pub table: String,
+    pub column: String,
+    pub add_nullable: String,
+    pub tighten: String,
+    pub undo: String,
+}
+
+/// How to open a database.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Bounds the connection (a server that accepts and never answers included).
+    pub connect_timeout: Duration,
+    /// Bounds every wait for a lock: the migration lock, and each table lock
+    /// (PostgreSQL `lock_timeout`, MySQL `lock_wait_timeout`, SQLite's busy timeout).
+    pub lock_timeout: Duration,
+    /// SQLite: create a missing file (only `migrate` does).
+    pub create: bool,
+}
+
+impl Options {
+    /// For commands that only read: nothing created, locks waited for as long as the
+    /// connection.
+    pub fn read_only(connect_timeout: Duration) -> Options {
+        Options {
+            connect_timeout,
+            lock_timeout: connect_timeout,
+            create: false,
+        }
+    }
 }
 
 /// An open connection to one of the three engines.
@@ -71,13 +142,21 @@ pub enum Db {
 }
 
 impl Db {
-    /// Connects within `timeout` (also for a host that never answers).
+    /// Connects for reading within `timeout` (also for a host that never answers);
+    /// never creates a SQLite file.
     pub async fn connect(target: &Target, timeout: Duration) -> Result<Db> {
+        Db::open(target, &Options::read_only(timeout)).await
+    }
+
+    /// Connects within `opts.connect_timeout`; after a second of waiting, says so (see
+    /// [`crate::output::notices`]).
+    pub async fn open(target: &Target, opts: &Options) -> Result<Db> {
+        let timeout = opts.connect_timeout;
         let fut = async {
             Ok(match target.provider {
-                Dialect::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target, timeout).await?),
-                Dialect::Postgres => Db::Postgres(postgres::Postgres::connect(target).await?),
-                Dialect::Mysql => Db::Mysql(mysql::Mysql::connect(target).await?),
+                Dialect::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target, opts).await?),
+                Dialect::Postgres => Db::Postgres(postgres::Postgres::connect(target, opts).await?),
+                Dialect::Mysql => Db::Mysql(mysql::Mysql::connect(target, opts).await?),
                 Dialect::Mssql => {
                     return Err(DbError(
                         "mssql databases cannot be connected to: rustauth writes SQL Server SQL only (use `rustauth generate --dialect mssql`) and applies nothing there".into(),
@@ -85,7 +164,14 @@ impl Db {
                 }
             })
         };
-        match tokio::time::timeout(timeout, fut).await {
+        let fut = crate::output::announce_slow(tokio::time::timeout(timeout, fut), || {
+            format!(
+                "connecting to {} (waiting up to {} s, --connect-timeout)",
+                target.describe(),
+                timeout.as_secs()
+            )
+        });
+        match fut.await {
             Ok(r) => r,
             Err(_) => Err(DbError(format!(
                 "could not connect to {} within {} s (--connect-timeout); check the host, port and network",
@@ -155,13 +241,22 @@ impl Db {
     }
 
     /// Takes the migration lock, waiting up to `timeout` for another rustauth migrate.
-    /// SQLite: `BEGIN IMMEDIATE` (the transaction stays open for [`Db::apply`]);
-    /// PostgreSQL: `pg_advisory_lock` on a dedicated connection; MySQL: `GET_LOCK`.
+    /// SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-level advisory lock taken
+    /// in the migration transaction (both stay open for [`Db::apply`], which plans again
+    /// and runs in them); MySQL: `GET_LOCK`.
     pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
         match self {
             Db::Sqlite(d) => d.lock(timeout).await,
             Db::Postgres(d) => d.lock(timeout).await,
             Db::Mysql(d) => d.lock(timeout).await,
+        }
+    }
+
+    /// SQLite: removes the file this run created (it was missing), when it is still
+    /// empty: a migrate that applied nothing leaves nothing behind.
+    pub async fn discard_created(&mut self) {
+        if let Db::Sqlite(d) = self {
+            d.discard_created().await;
         }
     }
 
@@ -178,7 +273,7 @@ impl Db {
     /// PostgreSQL and SQLite; statement by statement on MySQL (DDL commits implicitly).
     pub async fn apply(
         &mut self,
-        statements: &[String],
+        statements: &[Step],
         history: Option<HistoryEntry<'_>>,
     ) -> std::result::Result<(), ApplyError> {
         match self {
@@ -193,6 +288,23 @@ impl Db {
     pub async fn unfinished_plan(&mut self, table: &str) -> Result<Option<String>> {
         match self {
             Db::Mysql(d) => d.unfinished_plan(table).await,
+            Db::Sqlite(_) | Db::Postgres(_) => Ok(None),
+        }
+    }
+
+    /// MySQL: marks every unfinished plan of the history table finished, once a later
+    /// run has left nothing to apply (it completed what they began). Returns how many.
+    pub async fn finish_interrupted(&mut self, table: &str) -> Result<u64> {
+        match self {
+            Db::Mysql(d) => d.finish_interrupted(table).await,
+            Db::Sqlite(_) | Db::Postgres(_) => Ok(0),
+        }
+    }
+
+    /// The newest plan of the history table when it did not finish (MySQL).
+    pub async fn interrupted(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+        match self {
+            Db::Mysql(d) => d.interrupted(table).await,
             Db::Sqlite(_) | Db::Postgres(_) => Ok(None),
         }
     }

@@ -1,21 +1,69 @@
-//! MySQL / MariaDB: connect, introspect (information_schema of `DATABASE()`), GET_LOCK,
-//! statement-by-statement apply (DDL commits implicitly), history.
+//! MySQL / MariaDB: connect, introspect (information_schema of `DATABASE()`, bound
+//! parameters only), GET_LOCK, statement-by-statement apply (DDL commits implicitly)
+//! with `lock_wait_timeout` bounding every metadata-lock wait, history.
 
 use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
-use sqlx::mysql::{MySqlConnectOptions, MySqlConnection};
+use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError, MySqlRow};
 use sqlx::{ConnectOptions, Executor, Row};
 
 use super::catalog::*;
-use super::{ApplyError, DbError, HistoryEntry, HistoryRow, Result, Target};
+use super::{
+    ApplyError, DbError, GuardedAdd, HistoryEntry, HistoryRow, Options, Outcome, Phase, Result,
+    Step, Target,
+};
 
 pub struct Mysql {
     target: Target,
     conn: MySqlConnection,
     pub database: String,
     locked: bool,
+    lock_timeout: Duration,
+}
+
+/// The server's error number (1205: lock wait timeout; 1138: invalid use of NULL).
+fn error_number(e: &sqlx::Error) -> Option<u16> {
+    match e {
+        sqlx::Error::Database(d) => d
+            .try_downcast_ref::<MySqlDatabaseError>()
+            .map(|m| m.number()),
+        _ => None,
+    }
+}
+
+const LOCK_WAIT_TIMEOUT: u16 = 1205;
+
+/// Why a statement of the plan failed.
+enum StepError {
+    Sql(sqlx::Error),
+    /// A guarded add found a row it would have had to invent a value for.
+    Refused(String),
+}
+
+/// `lock_wait_timeout` in seconds (1 to a year, as the server accepts).
+fn timeout_secs(d: Duration) -> u64 {
+    d.as_secs().clamp(1, 31_536_000)
+}
+
+/// `connection 12 (root@10.0.0.7:50112, for 41 s)` from a row of (id, user, host, seconds).
+fn describe_session(r: &MySqlRow) -> String {
+    let id: i64 = r
+        .try_get::<i64, _>(0)
+        .or_else(|_| r.try_get::<u64, _>(0).map(|v| v as i64))
+        .unwrap_or(0);
+    let user: String = r.try_get(1).unwrap_or_default();
+    let host: String = r.try_get(2).unwrap_or_default();
+    let secs: i64 = r
+        .try_get::<i64, _>(3)
+        .or_else(|_| r.try_get::<u64, _>(3).map(|v| v as i64))
+        .unwrap_or(0);
+    if user.is_empty() {
+        format!("connection {id} (for {secs} s)")
+    } else {
+        format!("connection {id} ({user}@{host}, for {secs} s)")
+    }
 }
 
 impl Mysql {
@@ -23,17 +71,24 @@ impl Mysql {
         DbError::sqlx(&self.target, doing, e)
     }
 
-    pub async fn connect(target: &Target) -> Result<Mysql> {
-        let opts = MySqlConnectOptions::from_str(target.url()).map_err(|e| {
+    pub async fn connect(target: &Target, opts: &Options) -> Result<Mysql> {
+        let my_opts = MySqlConnectOptions::from_str(target.url()).map_err(|e| {
             DbError(format!(
                 "unparseable database URL: {}",
                 target.driver_message(&e)
             ))
         })?;
-        let mut conn = opts
+        let mut conn = my_opts
             .connect()
             .await
             .map_err(|e| DbError::sqlx(target, "cannot connect to", e))?;
+        let secs = timeout_secs(opts.lock_timeout);
+        conn.execute(
+            format!("set session lock_wait_timeout = {secs}, innodb_lock_wait_timeout = {secs}")
+                .as_str(),
+        )
+        .await
+        .map_err(|e| DbError::sqlx(target, "cannot configure the session on", e))?;
         let database: Option<String> = sqlx::query_scalar("select database()")
             .fetch_one(&mut conn)
             .await
@@ -49,6 +104,7 @@ impl Mysql {
             conn,
             database,
             locked: false,
+            lock_timeout: opts.lock_timeout,
         })
     }
 
@@ -148,12 +204,54 @@ impl Mysql {
     }
 
     pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
-        let sql = rows_query(names, literal, ident, true);
-        let rows = sqlx::query(&sql)
-            .fetch_all(&mut self.conn)
-            .await
-            .map_err(|e| self.err("cannot count rows in", e))?;
-        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+        let sql = rows_query(names, ident, true);
+        let rows = match self.conn.fetch_all(sql.as_str()).await {
+            Ok(rows) => rows,
+            Err(e) if error_number(&e) == Some(LOCK_WAIT_TIMEOUT) => {
+                let holders = self.open_transactions().await;
+                return Err(DbError(format!(
+                    "cannot count rows in {}: waited {} s for a table lock: {holders}; nothing was changed. Retry when that transaction has ended",
+                    self.target.describe(),
+                    self.lock_timeout.as_secs()
+                )));
+            }
+            Err(e) => return Err(self.err("cannot count rows in", e)),
+        };
+        Ok(tables_of(names, &rows))
+    }
+
+    /// Other sessions' open transactions, as the server shows them: they hold the
+    /// metadata locks a DDL statement waits for.
+    async fn open_transactions(&mut self) -> String {
+        let rows = sqlx::query(
+            "select t.trx_mysql_thread_id, coalesce(cast(p.user as char), ''), coalesce(cast(p.host as char), ''), \
+               timestampdiff(second, t.trx_started, now()) \
+             from information_schema.innodb_trx t \
+             left join information_schema.processlist p on p.id = t.trx_mysql_thread_id \
+             where t.trx_mysql_thread_id <> connection_id() order by t.trx_started limit 5",
+        )
+        .fetch_all(&mut self.conn)
+        .await
+        .unwrap_or_default();
+        if rows.is_empty() {
+            return "another session holds it (SHOW PROCESSLIST shows which)".into();
+        }
+        let list: Vec<String> = rows.iter().map(describe_session).collect();
+        format!("held by an open transaction of {}", list.join(", "))
+    }
+
+    /// Who holds the migration lock: `, held by connection 12 (…)`, or "".
+    async fn lock_holder(&mut self) -> String {
+        let row = sqlx::query(
+            "select p.id, cast(p.user as char), cast(p.host as char), p.time from information_schema.processlist p where p.id = is_used_lock(?)",
+        )
+        .bind(self.lock_name())
+        .fetch_optional(&mut self.conn)
+        .await;
+        match row {
+            Ok(Some(r)) => format!(", held by {}", describe_session(&r)),
+            _ => String::new(),
+        }
     }
 
     /// GET_LOCK names are limited to 64 characters.
@@ -163,28 +261,48 @@ impl Mysql {
         name
     }
 
+    /// `GET_LOCK`, waiting up to `timeout`; after a second of waiting, says who holds it.
     pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
-        let got: Option<i64> = sqlx::query_scalar("select get_lock(?, ?)")
-            .bind(self.lock_name())
-            .bind(timeout.as_secs() as i64)
-            .fetch_one(&mut self.conn)
-            .await
-            .map_err(|e| self.err("cannot take the migration lock on", e))?;
+        let secs = timeout.as_secs();
+        let first = secs.min(crate::output::NOTICE_AFTER.as_secs());
+        let mut got = self.get_lock(first).await?;
+        if got == Some(0) && secs > first {
+            if crate::output::notices() {
+                let holder = self.lock_holder().await;
+                crate::output::notice(&format!(
+                    "waiting for the migration lock{} on {} (up to {secs} s, --lock-timeout)",
+                    holder.replacen(',', "", 1),
+                    self.target.describe(),
+                ));
+            }
+            got = self.get_lock(secs - first).await?;
+        }
         match got {
             Some(1) => {
                 self.locked = true;
                 Ok(())
             }
-            Some(_) => Err(DbError(format!(
-                "another rustauth migrate holds the lock on {}; waited {} s (--lock-timeout). Retry when it has finished",
-                self.target.describe(),
-                timeout.as_secs()
-            ))),
+            Some(_) => {
+                let holder = self.lock_holder().await;
+                Err(DbError(format!(
+                    "another rustauth migrate holds the lock on {}{holder}; waited {secs} s (--lock-timeout). Retry when it has finished",
+                    self.target.describe(),
+                )))
+            }
             None => Err(DbError(format!(
                 "cannot take the migration lock on {}: GET_LOCK returned NULL",
                 self.target.describe()
             ))),
         }
+    }
+
+    async fn get_lock(&mut self, secs: u64) -> Result<Option<i64>> {
+        sqlx::query_scalar("select get_lock(?, ?)")
+            .bind(self.lock_name())
+            .bind(secs as i64)
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot take the migration lock on", e))
     }
 
     pub async fn unlock(&mut self) {
@@ -198,16 +316,38 @@ impl Mysql {
     }
 
     /// Statement by statement (MySQL commits each DDL statement). With a history table
-    /// the plan is recorded first, unfinished, and marked finished at the end: a plan
-    /// that stops half-way stays visible to the next run, which finishes its indexes
-    /// (see `Db::unfinished_plan`).
+    /// the plan is recorded first, unfinished, and marked finished at the end (with every
+    /// older unfinished plan: this one completed what they began). A plan that stops
+    /// half-way stays visible to the next run, which finishes its indexes (see
+    /// `Db::unfinished_plan`). The session runs in strict mode without
+    /// `NO_BACKSLASH_ESCAPES`, so the statements mean what they say whatever the server's
+    /// `sql_mode`.
     pub async fn apply(
         &mut self,
-        statements: &[String],
+        statements: &[Step],
         history: Option<HistoryEntry<'_>>,
     ) -> std::result::Result<(), ApplyError> {
         let total = statements.len();
         let start = Instant::now();
+        // Nothing stays applied only when the failure comes before the first statement.
+        let fail = |applied: usize, phase: Phase, outcome: Outcome, message: String| ApplyError {
+            applied,
+            total,
+            outcome,
+            phase,
+            message,
+        };
+        if let Err(e) = self.strict_mode().await {
+            return Err(fail(
+                0,
+                Phase::Statement,
+                Outcome::RolledBack,
+                format!(
+                    "cannot set the session's sql_mode: {}",
+                    self.target.driver_message(&e)
+                ),
+            ));
+        }
         let mut row_id = None;
         if let Some(h) = &history {
             let table = ident(h.table);
@@ -235,52 +375,158 @@ impl Mysql {
             match res {
                 Ok(id) => row_id = Some(id),
                 Err(e) => {
-                    return Err(ApplyError {
-                        applied: 0,
-                        total,
-                        rolled_back: false,
-                        message: format!(
-                            "cannot record the plan in {}: {}",
-                            h.table,
-                            self.target.driver_message(&e)
-                        ),
-                    });
+                    let message = self.statement_error(e).await;
+                    return Err(fail(0, Phase::History, Outcome::RolledBack, message));
                 }
             }
         }
         for (i, s) in statements.iter().enumerate() {
-            if let Err(e) = self.conn.execute(s.as_str()).await {
-                return Err(ApplyError {
-                    applied: i,
-                    total,
-                    rolled_back: false,
-                    message: self.target.driver_message(&e),
-                });
-            }
+            let r = match &s.guarded {
+                None => self
+                    .conn
+                    .execute(s.sql.as_str())
+                    .await
+                    .map(|_| ())
+                    .map_err(StepError::Sql),
+                Some(g) => self.guarded_add(g).await,
+            };
+            let message = match r {
+                Ok(()) => continue,
+                Err(StepError::Sql(e)) => self.statement_error(e).await,
+                Err(StepError::Refused(m)) => m,
+            };
+            return Err(fail(i, Phase::Statement, Outcome::Partial, message));
         }
         if let (Some(h), Some(id)) = (history, row_id) {
-            let res = sqlx::query(&format!(
-                "update {} set `finished` = true, `duration_ms` = ? where `id` = ?",
-                ident(h.table)
+            let table = ident(h.table);
+            let mut res = sqlx::query(&format!(
+                "update {table} set `finished` = true, `duration_ms` = ? where `id` = ?"
             ))
             .bind(super::elapsed_ms(start))
             .bind(id)
             .execute(&mut self.conn)
-            .await;
+            .await
+            .map(|_| ());
+            if res.is_ok() {
+                res = sqlx::query(&format!(
+                    "update {table} set `finished` = true where not `finished` and `id` < ?"
+                ))
+                .bind(id)
+                .execute(&mut self.conn)
+                .await
+                .map(|_| ());
+            }
             if let Err(e) = res {
-                return Err(ApplyError {
-                    applied: total,
+                return Err(fail(
                     total,
-                    rolled_back: false,
-                    message: format!(
-                        "the plan was applied, but marking it finished in {} failed: {}",
+                    Phase::History,
+                    Outcome::Partial,
+                    format!(
+                        "marking it finished in {} failed: {}",
                         h.table,
                         self.target.driver_message(&e)
                     ),
-                });
+                ));
             }
         }
         Ok(())
+    }
+
+    /// Strict mode (a NULL in a column made NOT NULL is an error, not an invented value),
+    /// backslashes as escapes (as the statements are written).
+    async fn strict_mode(&mut self) -> std::result::Result<(), sqlx::Error> {
+        let mode: String = sqlx::query_scalar("select cast(@@session.sql_mode as char)")
+            .fetch_one(&mut self.conn)
+            .await?;
+        let mut modes: Vec<&str> = mode
+            .split(',')
+            .filter(|m| !m.is_empty() && !m.eq_ignore_ascii_case("NO_BACKSLASH_ESCAPES"))
+            .collect();
+        if !modes
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case("STRICT_ALL_TABLES"))
+        {
+            modes.push("STRICT_ALL_TABLES");
+        }
+        sqlx::query("set session sql_mode = ?")
+            .bind(modes.join(","))
+            .execute(&mut self.conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds the column nullable, then makes it NOT NULL (strict mode: a row that has no
+    /// value fails it); on that failure drops the column again. `Err` is the message.
+    async fn guarded_add(&mut self, g: &GuardedAdd) -> std::result::Result<(), StepError> {
+        self.conn
+            .execute(g.add_nullable.as_str())
+            .await
+            .map_err(StepError::Sql)?;
+        let Err(e) = self.conn.execute(g.tighten.as_str()).await else {
+            return Ok(());
+        };
+        let cause = self.statement_error(e).await;
+        let undone = match self.conn.execute(g.undo.as_str()).await {
+            Ok(_) => "the column was dropped again".to_string(),
+            Err(u) => format!(
+                "dropping the column again failed too ({}); drop it yourself ({})",
+                self.target.driver_message(&u),
+                g.undo
+            ),
+        };
+        Err(StepError::Refused(format!(
+            "table {table} got a row after the plan found it empty, and the new NOT NULL column {column} has no value for it ({cause}); {undone}: no value was invented",
+            table = g.table,
+            column = g.column,
+        )))
+    }
+
+    /// A statement's error: a lock wait timeout names the open transactions.
+    async fn statement_error(&mut self, e: sqlx::Error) -> String {
+        if error_number(&e) == Some(LOCK_WAIT_TIMEOUT) {
+            let holders = self.open_transactions().await;
+            return format!(
+                "waited {} s (--lock-timeout) for a table's metadata lock, {holders}",
+                self.lock_timeout.as_secs()
+            );
+        }
+        self.target.driver_message(&e)
+    }
+
+    /// Marks every unfinished plan finished; how many there were.
+    pub async fn finish_interrupted(&mut self, table: &str) -> Result<u64> {
+        if !self.history_exists(table).await? {
+            return Ok(0);
+        }
+        let done = sqlx::query(&format!(
+            "update {} set `finished` = true where not `finished`",
+            ident(table)
+        ))
+        .execute(&mut self.conn)
+        .await
+        .map_err(|e| self.err("cannot update the history of", e))?;
+        Ok(done.rows_affected())
+    }
+
+    /// The newest plan of the history table, when it did not finish.
+    pub async fn interrupted(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+        if !self.history_exists(table).await? {
+            return Ok(None);
+        }
+        let row = sqlx::query(&format!(
+            "select date_format(`applied_at`, '%Y-%m-%d %H:%i:%s'), `cli_version`, `sha256`, cast(`statements` as signed), `duration_ms`, `finished` from {} order by `id` desc limit 1",
+            ident(table)
+        ))
+        .fetch_optional(&mut self.conn)
+        .await
+        .map_err(|e| self.err("cannot read the history of", e))?;
+        Ok(row.filter(|r| !r.get::<bool, _>(5)).map(|r| HistoryRow {
+            applied_at: r.get(0),
+            cli_version: r.get(1),
+            sha256: r.get(2),
+            statements: r.get(3),
+            duration_ms: r.get(4),
+        }))
     }
 
     /// The SQL of the newest plan in the history table, when it did not finish.
@@ -332,10 +578,6 @@ impl Mysql {
 
 fn ident(s: &str) -> String {
     format!("`{}`", s.replace('`', "``"))
-}
-
-fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "''"))
 }
 
 impl Mysql {

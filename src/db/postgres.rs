@@ -1,26 +1,67 @@
-//! PostgreSQL: connect, introspect (pg_catalog, one schema), advisory lock, transactional
-//! apply, history.
+//! PostgreSQL: one connection per run. Connect, introspect (pg_catalog, one schema),
+//! and `migrate`'s transaction: the migration lock is a transaction-level advisory lock
+//! taken in it, the plan is made again under it, the statements and the history row run
+//! in it, and `lock_timeout` bounds every wait for a table lock.
+//!
+//! Works behind PgBouncer in transaction pooling: no startup parameter it rejects (no
+//! `extra_float_digits`), no named prepared statements (every bound query is unnamed,
+//! `persistent(false)`), and every bound query runs inside a transaction (an unnamed
+//! statement is parsed and executed in two round trips, which must reach the same server
+//! connection).
 
 use std::collections::HashSet;
 use std::str::FromStr;
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
-use sqlx::postgres::{PgConnectOptions, PgConnection};
-use sqlx::{ConnectOptions, Connection, Executor, Row};
+use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgRow};
+use sqlx::{ConnectOptions, Executor, Postgres as Pg, Row};
 
 use super::catalog::*;
-use super::{ApplyError, DbError, HistoryEntry, HistoryRow, Result, Target};
+use super::{
+    ApplyError, DbError, HistoryEntry, HistoryRow, Options, Outcome, Phase, Result, Step, Target,
+};
 
 pub struct Postgres {
     target: Target,
     conn: PgConnection,
-    /// The dedicated connection that holds the advisory lock.
-    lock_conn: Option<PgConnection>,
     pub schema: String,
     /// Whether the schema exists (tables cannot be created in one that does not).
     schema_exists: bool,
     database: String,
+    /// Inside the migration transaction (the lock is held).
+    in_tx: bool,
+    lock_timeout: Duration,
+    /// The auth tables last introspected (to name who holds a lock on them).
+    tables: Vec<String>,
+}
+
+/// An unnamed prepared statement (PgBouncer's transaction pooling cannot keep named ones).
+fn query(sql: &str) -> sqlx::query::Query<'_, Pg, PgArguments> {
+    sqlx::query(sql).persistent(false)
+}
+
+/// Whether an error is PostgreSQL's `lock_not_available` (a `lock_timeout` expired).
+fn is_lock_timeout(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("55P03"))
+}
+
+/// Whether the server answered with an error (as opposed to a lost connection).
+fn server_answered(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(_))
+}
+
+/// `lock_timeout` for a wait of `d` (0 would mean "wait forever").
+fn lock_timeout_ms(d: Duration) -> u128 {
+    d.as_millis().max(1)
+}
+
+/// Whether the URL's query string names the database (`?dbname=`).
+fn query_names_database(url: &str) -> bool {
+    url.split_once('?').is_some_and(|(_, q)| {
+        q.split('&')
+            .any(|kv| kv.strip_prefix("dbname=").is_some_and(|v| !v.is_empty()))
+    })
 }
 
 impl Postgres {
@@ -36,13 +77,29 @@ impl Postgres {
                     target.driver_message(&e)
                 ))
             })?
-            .application_name("rustauth");
-        opts.connect()
-            .await
-            .map_err(|e| DbError::sqlx(target, "cannot connect to", e))
+            .application_name("rustauth")
+            .extra_float_digits(None)
+            .statement_cache_capacity(0);
+        opts.connect().await.map_err(|e| {
+            let mut err = DbError::sqlx(target, "cannot connect to", e);
+            if err.0.contains("unsupported startup parameter: options") {
+                err.0.push_str(
+                    " (PgBouncer rejects the `options` startup parameter: unset PGOPTIONS and remove options= from the URL)",
+                );
+            }
+            err
+        })
     }
 
-    pub async fn connect(target: &Target) -> Result<Postgres> {
+    pub async fn connect(target: &Target, opts: &Options) -> Result<Postgres> {
+        // Without a database, PostgreSQL picks the one named after the user: never
+        // migrate a database nobody named.
+        if target.database().is_none() && !query_names_database(target.url()) {
+            return Err(DbError(format!(
+                "{} names no database; add one to the URL (postgres://user@host:5432/DATABASE)",
+                target.describe()
+            )));
+        }
         let mut conn = Self::open(target).await?;
         let row = conn
             .fetch_one("select current_database()::text, current_setting('search_path'), (select array_agg(nspname::text) from pg_catalog.pg_namespace), coalesce(pg_catalog.current_schema()::text, 'public')")
@@ -60,11 +117,112 @@ impl Postgres {
         Ok(Postgres {
             target: target.clone(),
             conn,
-            lock_conn: None,
             schema,
             schema_exists,
             database,
+            in_tx: false,
+            lock_timeout: opts.lock_timeout,
+            tables: Vec::new(),
         })
+    }
+
+    /// Opens a read transaction (with `lock_timeout`) unless the migration transaction
+    /// is open; returns whether it opened one, for [`Postgres::end_read`].
+    async fn begin_read(&mut self) -> Result<bool> {
+        if self.in_tx {
+            return Ok(false);
+        }
+        let sql = format!(
+            "begin; set local lock_timeout = '{}ms'",
+            lock_timeout_ms(self.lock_timeout)
+        );
+        self.conn
+            .execute(sql.as_str())
+            .await
+            .map_err(|e| self.err("cannot query", e))?;
+        Ok(true)
+    }
+
+    /// Ends what [`Postgres::begin_read`] opened and words `r`'s error: a lock timeout
+    /// (which aborts any transaction, the migration transaction too) names who holds
+    /// the lock.
+    async fn end_read<T>(
+        &mut self,
+        own: bool,
+        doing: &str,
+        r: std::result::Result<T, sqlx::Error>,
+    ) -> Result<T> {
+        match r {
+            Ok(v) => {
+                if own {
+                    self.conn
+                        .execute("commit")
+                        .await
+                        .map_err(|e| self.err(doing, e))?;
+                }
+                Ok(v)
+            }
+            Err(e) => {
+                if own || self.in_tx {
+                    let _ = self.conn.execute("rollback").await;
+                    self.in_tx = false;
+                }
+                if is_lock_timeout(&e) {
+                    let holders = self.table_lock_holders().await;
+                    return Err(DbError(format!(
+                        "{doing} {}: waited {} s (--lock-timeout) for a table lock: {holders}; nothing was changed. Retry when that transaction has ended",
+                        self.target.describe(),
+                        self.lock_timeout.as_secs()
+                    )));
+                }
+                Err(self.err(doing, e))
+            }
+        }
+    }
+
+    /// Who holds locks on the auth tables (other sessions), as the server shows it:
+    /// `pid 4711 (application_name "psql", 127.0.0.1, transaction open for 41 s) holds
+    /// AccessExclusiveLock on "user"`.
+    async fn table_lock_holders(&mut self) -> String {
+        let fallback = "another session holds it (pg_locks shows which)".to_string();
+        let Ok(own) = self.begin_read().await else {
+            return fallback;
+        };
+        let r = query(
+            "select a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), \
+               coalesce(extract(epoch from now() - coalesce(a.xact_start, a.query_start))::bigint, 0), \
+               l.mode, c.relname::text \
+             from pg_catalog.pg_locks l \
+             join pg_catalog.pg_class c on c.oid = l.relation \
+             join pg_catalog.pg_namespace n on n.oid = c.relnamespace \
+             join pg_catalog.pg_stat_activity a on a.pid = l.pid \
+             where l.locktype = 'relation' and l.granted and l.pid <> pg_backend_pid() \
+               and n.nspname = $1 and c.relname = any($2) \
+             order by a.xact_start nulls last, a.pid limit 5",
+        )
+        .bind(&self.schema)
+        .bind(&self.tables)
+        .fetch_all(&mut self.conn)
+        .await;
+        if own {
+            let end = if r.is_ok() { "commit" } else { "rollback" };
+            let _ = self.conn.execute(end).await;
+        }
+        let rows = r.unwrap_or_default();
+        if rows.is_empty() {
+            return fallback;
+        }
+        rows.iter()
+            .map(|r| {
+                format!(
+                    "{} holds {} on \"{}\"",
+                    describe_session(r),
+                    r.get::<String, _>(4),
+                    r.get::<String, _>(5)
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
     }
 
     pub async fn introspect(
@@ -72,6 +230,17 @@ impl Postgres {
         names: &[String],
         index_names: &[String],
     ) -> Result<Catalog> {
+        self.tables = names.to_vec();
+        let own = self.begin_read().await?;
+        let r = self.read_catalog(names, index_names).await;
+        self.end_read(own, "cannot read the tables of", r).await
+    }
+
+    async fn read_catalog(
+        &mut self,
+        names: &[String],
+        index_names: &[String],
+    ) -> std::result::Result<Catalog, sqlx::Error> {
         let names: Vec<String> = names.to_vec();
         let mut catalog = Catalog::default();
         if !index_names.is_empty() {
@@ -79,7 +248,7 @@ impl Postgres {
             // match uses pg_class's name index, so thousands of other tables cost nothing.
             let mut names: Vec<String> = index_names.to_vec();
             names.extend(index_names.iter().map(|n| n.to_lowercase()));
-            let rows = sqlx::query(
+            let rows = query(
                 "select i.relname::text, t.relname::text from pg_catalog.pg_class i \
                  join pg_catalog.pg_namespace n on n.oid = i.relnamespace \
                  join pg_catalog.pg_index ix on ix.indexrelid = i.oid \
@@ -89,13 +258,12 @@ impl Postgres {
             .bind(&self.schema)
             .bind(&names)
             .fetch_all(&mut self.conn)
-            .await
-            .map_err(|e| self.err("cannot read the indexes of", e))?;
+            .await?;
             for r in rows {
                 catalog.named_indexes.push((r.get(0), r.get(1)));
             }
         }
-        let cols = sqlx::query(
+        let cols = query(
             "select c.relname::text, a.attname::text, t.typname::text, not a.attnotnull, \
                a.atthasdef or a.attidentity <> '' or a.attgenerated <> '' \
              from pg_catalog.pg_attribute a \
@@ -109,9 +277,8 @@ impl Postgres {
         .bind(&self.schema)
         .bind(&names)
         .fetch_all(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the tables of", e))?;
-        let idx = sqlx::query(
+        .await?;
+        let idx = query(
             "select t.relname::text, i.relname::text, ix.indisunique, \
                array(select a.attname::text from unnest(ix.indkey) with ordinality k(attnum, ord) \
                      join pg_catalog.pg_attribute a on a.attrelid = t.oid and a.attnum = k.attnum \
@@ -125,9 +292,8 @@ impl Postgres {
         .bind(&self.schema)
         .bind(&names)
         .fetch_all(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the indexes of", e))?;
-        let fks = sqlx::query(
+        .await?;
+        let fks = query(
             "select c.relname::text, a.attname::text, rc.relname::text, ra.attname::text \
              from pg_catalog.pg_constraint con \
              join pg_catalog.pg_class c on c.oid = con.conrelid \
@@ -140,8 +306,7 @@ impl Postgres {
         .bind(&self.schema)
         .bind(&names)
         .fetch_all(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the foreign keys of", e))?;
+        .await?;
 
         for r in cols {
             let table: String = r.get(0);
@@ -178,14 +343,15 @@ impl Postgres {
         Ok(catalog)
     }
 
+    /// Which of the tables hold a row; waits at most the lock timeout for a table
+    /// another session holds exclusively.
     pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
         let schema = ident(&self.schema);
-        let sql = rows_query(names, literal, |n| format!("{schema}.{}", ident(n)), false);
-        let rows = sqlx::query(&sql)
-            .fetch_all(&mut self.conn)
-            .await
-            .map_err(|e| self.err("cannot count rows in", e))?;
-        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+        let sql = rows_query(names, |n| format!("{schema}.{}", ident(n)), false);
+        let own = self.begin_read().await?;
+        let r = self.conn.fetch_all(sql.as_str()).await;
+        let rows = self.end_read(own, "cannot count rows in", r).await?;
+        Ok(tables_of(names, &rows))
     }
 
     /// The advisory lock key: from "rustauth", the database and the schema.
@@ -195,126 +361,226 @@ impl Postgres {
         i64::from_be_bytes(digest[..8].try_into().expect("8 bytes"))
     }
 
+    /// Opens the migration transaction (`lock_timeout`, `search_path`) and takes the
+    /// transaction-level advisory lock in it, polling for up to `timeout`; after a second
+    /// of waiting, says who holds it.
     pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
-        let mut conn = Self::open(&self.target).await?;
+        self.lock_timeout = timeout;
+        let sql = format!(
+            "begin; set local lock_timeout = '{}ms'; set local search_path to {}",
+            lock_timeout_ms(timeout),
+            ident(&self.schema)
+        );
+        self.conn
+            .execute(sql.as_str())
+            .await
+            .map_err(|e| self.err("cannot start the migration on", e))?;
+        self.in_tx = true;
         let key = self.lock_key();
-        let deadline = Instant::now() + timeout;
+        let start = Instant::now();
+        let mut announced = false;
         loop {
-            let got: bool = sqlx::query_scalar("select pg_try_advisory_lock($1)")
+            let got = sqlx::query_scalar::<_, bool>("select pg_try_advisory_xact_lock($1)")
+                .persistent(false)
                 .bind(key)
-                .fetch_one(&mut conn)
-                .await
-                .map_err(|e| self.err("cannot take the migration lock on", e))?;
-            if got {
-                self.lock_conn = Some(conn);
-                return Ok(());
+                .fetch_one(&mut self.conn)
+                .await;
+            match got {
+                Ok(true) => return Ok(()),
+                Ok(false) => {}
+                Err(e) => {
+                    self.unlock().await;
+                    return Err(self.err("cannot take the migration lock on", e));
+                }
             }
-            if Instant::now() >= deadline {
+            let waited = start.elapsed();
+            if waited >= timeout {
+                let holder = self.lock_holder().await;
+                self.unlock().await;
                 return Err(DbError(format!(
-                    "another rustauth migrate holds the lock on {} (schema \"{}\"); waited {} s (--lock-timeout). Retry when it has finished",
+                    "another rustauth migrate holds the lock on {} (schema \"{}\"{holder}); waited {} s (--lock-timeout). Retry when it has finished",
                     self.target.describe(),
                     self.schema,
                     timeout.as_secs()
                 )));
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            if !announced && waited >= crate::output::NOTICE_AFTER && crate::output::notices() {
+                announced = true;
+                let holder = self.lock_holder().await;
+                crate::output::notice(&format!(
+                    "waiting for the migration lock{} on {} (up to {} s, --lock-timeout)",
+                    holder.replacen(',', "", 1),
+                    self.target.describe(),
+                    timeout.as_secs()
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(50).min(timeout.saturating_sub(waited))).await;
         }
     }
 
+    /// `, held by pid 4711 (application_name "rustauth", 10.0.0.7, transaction open for
+    /// 3 s)`, or "" when the server does not show it. Runs in the migration transaction.
+    async fn lock_holder(&mut self) -> String {
+        let key = self.lock_key() as u64;
+        let r = query(
+            "select a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), \
+               coalesce(extract(epoch from now() - coalesce(a.xact_start, a.query_start))::bigint, 0) \
+             from pg_catalog.pg_locks l join pg_catalog.pg_stat_activity a on a.pid = l.pid \
+             where l.locktype = 'advisory' and l.granted and l.objsubid = 1 \
+               and l.classid::bigint = $1 and l.objid::bigint = $2 \
+               and l.database = (select oid from pg_catalog.pg_database where datname = current_database()) \
+             limit 1",
+        )
+        .bind((key >> 32) as i64)
+        .bind((key & 0xffff_ffff) as i64)
+        .fetch_optional(&mut self.conn)
+        .await;
+        match r {
+            Ok(Some(row)) => format!(", held by {}", describe_session(&row)),
+            _ => String::new(),
+        }
+    }
+
+    /// Ends the migration transaction if it is still open (rolling it back), which
+    /// releases the lock.
     pub async fn unlock(&mut self) {
-        if let Some(mut conn) = self.lock_conn.take() {
-            let _ = sqlx::query("select pg_advisory_unlock($1)")
-                .bind(self.lock_key())
-                .execute(&mut conn)
-                .await;
-            let _ = conn.close().await;
+        if self.in_tx {
+            let _ = self.conn.execute("rollback").await;
+            self.in_tx = false;
         }
     }
 
+    /// Runs the statements and the history row in the migration transaction and commits.
     pub async fn apply(
         &mut self,
-        statements: &[String],
+        statements: &[Step],
         history: Option<HistoryEntry<'_>>,
     ) -> std::result::Result<(), ApplyError> {
         let total = statements.len();
         let schema = self.schema.clone();
-        let target = self.target.clone();
-        let fail = |applied: usize, e: sqlx::Error| ApplyError {
+        let fail = |applied: usize, phase: Phase, outcome: Outcome, message: String| ApplyError {
             applied,
             total,
-            rolled_back: true,
-            message: target.driver_message(&e),
+            outcome,
+            phase,
+            message,
         };
         // The 1.7 line's plan creates the schema it names (`database.schema`) first.
         let creates_schema = statements
             .first()
-            .is_some_and(|s| s.starts_with("create schema if not exists "));
+            .is_some_and(|s| s.sql.starts_with("create schema if not exists "));
         if !self.schema_exists && !creates_schema {
-            return Err(ApplyError {
-                applied: 0,
-                total,
-                rolled_back: true,
-                message: format!(
+            self.unlock().await;
+            return Err(fail(
+                0,
+                Phase::Statement,
+                Outcome::RolledBack,
+                format!(
                     "schema {q} does not exist in database \"{}\"; create it (create schema {q};) or fix database.schema / search_path",
                     self.database,
                     q = ident(&schema)
                 ),
-            });
+            ));
+        }
+        if !self.in_tx {
+            self.lock(self.lock_timeout)
+                .await
+                .map_err(|e| fail(0, Phase::Statement, Outcome::RolledBack, e.0))?;
         }
         let start = Instant::now();
-        let mut tx = self.conn.begin().await.map_err(|e| fail(0, e))?;
-        tx.execute(format!("set local search_path to {}", ident(&schema)).as_str())
-            .await
-            .map_err(|e| fail(0, e))?;
         for (i, s) in statements.iter().enumerate() {
-            tx.execute(s.as_str()).await.map_err(|e| fail(i, e))?;
+            if let Err(e) = self.conn.execute(s.sql.as_str()).await {
+                let message = self.statement_error(e).await;
+                return Err(fail(i, Phase::Statement, Outcome::RolledBack, message));
+            }
         }
         if let Some(h) = history {
             let table = format!("{}.{}", ident(&schema), ident(h.table));
-            tx.execute(
-                format!(
-                    "create table if not exists {table} (\"id\" bigint generated by default as identity primary key, \"applied_at\" timestamptz not null default now(), \"cli_version\" text not null, \"sha256\" text not null, \"statements\" integer not null, \"duration_ms\" bigint not null, \"sql\" text not null, \"finished\" boolean not null default true)"
-                )
-                .as_str(),
-            )
-            .await
-            .map_err(|e| fail(total, e))?;
-            sqlx::query(&format!(
+            let create = format!(
+                "create table if not exists {table} (\"id\" bigint generated by default as identity primary key, \"applied_at\" timestamptz not null default now(), \"cli_version\" text not null, \"sha256\" text not null, \"statements\" integer not null, \"duration_ms\" bigint not null, \"sql\" text not null, \"finished\" boolean not null default true)"
+            );
+            let insert = format!(
                 "insert into {table} (\"cli_version\", \"sha256\", \"statements\", \"duration_ms\", \"sql\") values ($1, $2, $3, $4, $5)"
-            ))
-            .bind(env!("CARGO_PKG_VERSION"))
-            .bind(h.sha256)
-            .bind(total as i32)
-            .bind(super::elapsed_ms(start))
-            .bind(h.sql)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| fail(total, e))?;
+            );
+            let mut r = self.conn.execute(create.as_str()).await.map(|_| ());
+            if r.is_ok() {
+                r = query(&insert)
+                    .bind(env!("CARGO_PKG_VERSION"))
+                    .bind(h.sha256)
+                    .bind(total as i32)
+                    .bind(super::elapsed_ms(start))
+                    .bind(h.sql)
+                    .execute(&mut self.conn)
+                    .await
+                    .map(|_| ());
+            }
+            if let Err(e) = r {
+                let message = self.statement_error(e).await;
+                return Err(fail(total, Phase::History, Outcome::RolledBack, message));
+            }
         }
-        tx.commit().await.map_err(|e| fail(total, e))?;
-        Ok(())
+        let committed = self.conn.execute("commit").await;
+        self.in_tx = false;
+        match committed {
+            Ok(_) => Ok(()),
+            // The server answered: it did not commit (a deferred check, say).
+            Err(e) if server_answered(&e) => Err(fail(
+                total,
+                Phase::Commit,
+                Outcome::RolledBack,
+                self.target.driver_message(&e),
+            )),
+            Err(e) => Err(fail(
+                total,
+                Phase::Commit,
+                Outcome::Unknown,
+                self.target.driver_message(&e),
+            )),
+        }
+    }
+
+    /// A statement's error, after rolling the migration transaction back: a lock
+    /// timeout names who holds the lock.
+    async fn statement_error(&mut self, e: sqlx::Error) -> String {
+        self.unlock().await;
+        if is_lock_timeout(&e) {
+            let holders = self.table_lock_holders().await;
+            return format!(
+                "waited {} s (--lock-timeout) for a table lock: {holders}",
+                self.lock_timeout.as_secs()
+            );
+        }
+        self.target.driver_message(&e)
     }
 
     pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+        let own = self.begin_read().await?;
+        let r = self.read_last_applied(table).await;
+        self.end_read(own, "cannot read the history of", r).await
+    }
+
+    async fn read_last_applied(
+        &mut self,
+        table: &str,
+    ) -> std::result::Result<Option<HistoryRow>, sqlx::Error> {
         let exists: bool = sqlx::query_scalar(
             "select exists (select 1 from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace where n.nspname = $1 and c.relname = $2)",
         )
+        .persistent(false)
         .bind(&self.schema)
         .bind(table)
         .fetch_one(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the history of", e))?;
+        .await?;
         if !exists {
             return Ok(None);
         }
-        let row = sqlx::query(&format!(
+        let row = query(&format!(
             "select to_char(\"applied_at\" at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS'), \"cli_version\", \"sha256\", \"statements\"::bigint, \"duration_ms\" from {}.{} order by \"id\" desc limit 1",
             ident(&self.schema),
             ident(table)
         ))
         .fetch_optional(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the history of", e))?;
+        .await?;
         Ok(row.map(|r| HistoryRow {
             applied_at: r.get(0),
             cli_version: r.get(1),
@@ -323,6 +589,23 @@ impl Postgres {
             duration_ms: r.get(4),
         }))
     }
+}
+
+/// `pid 4711 (application_name "psql", 127.0.0.1, transaction open for 41 s)` from a row
+/// of (pid, application_name, client address, seconds).
+fn describe_session(r: &PgRow) -> String {
+    let app: String = r.get(1);
+    let app = if app.is_empty() {
+        "no application_name".to_string()
+    } else {
+        format!("application_name \"{app}\"")
+    };
+    format!(
+        "pid {} ({app}, {}, transaction open for {} s)",
+        r.get::<i32, _>(0),
+        r.get::<String, _>(2),
+        r.get::<i64, _>(3)
+    )
 }
 
 /// Upstream's rule: the first entry of search_path that is not a variable, quotes
@@ -337,10 +620,6 @@ pub fn first_schema(search_path: &str) -> String {
 
 fn ident(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 impl Postgres {

@@ -52,15 +52,21 @@ macro_rules! rows_impl {
             .map_err(|e| fail("cannot write to", e))?;
         for p in $prelude {
             sqlx::query(p)
+                .persistent(false)
                 .execute(&mut *tx)
                 .await
                 .map_err(|e| fail("cannot write to", e))?;
         }
         for s in $stmts {
-            bind_all!(sqlx::query(&s.sql), &s.params, $bool_as_int)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| fail("cannot write to", e))?;
+            // Unnamed statements (PgBouncer's transaction pooling shares server sessions).
+            bind_all!(
+                sqlx::query(&s.sql).persistent(false),
+                &s.params,
+                $bool_as_int
+            )
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| fail("cannot write to", e))?;
         }
         tx.commit().await.map_err(|e| fail("cannot write to", e))
     }};
@@ -73,10 +79,14 @@ macro_rules! read_impl {
         let fail = |e: sqlx::Error| DbError::sqlx(target, "cannot read", e);
         let mut tx = $conn.begin().await.map_err(fail)?;
         for p in $prelude {
-            sqlx::query(p).execute(&mut *tx).await.map_err(fail)?;
+            sqlx::query(p)
+                .persistent(false)
+                .execute(&mut *tx)
+                .await
+                .map_err(fail)?;
         }
         let rows = bind_all!(
-            sqlx::query_scalar::<_, Option<String>>(&stmt.sql),
+            sqlx::query_scalar::<_, Option<String>>(&stmt.sql).persistent(false),
             &stmt.params,
             $bool_as_int
         )

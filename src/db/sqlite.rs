@@ -1,5 +1,5 @@
-//! SQLite: connect (a missing file is created), introspect (pragmas), `BEGIN IMMEDIATE`
-//! as the lock, transactional apply, history.
+//! SQLite: connect (only `migrate` creates a missing file), introspect (pragmas),
+//! `BEGIN IMMEDIATE` as the lock, transactional apply, history.
 
 use std::collections::HashSet;
 use std::str::FromStr;
@@ -9,12 +9,16 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Executor, Row};
 
 use super::catalog::*;
-use super::{ApplyError, DbError, HistoryEntry, HistoryRow, Result, Target};
+use super::{
+    ApplyError, DbError, HistoryEntry, HistoryRow, Options, Outcome, Phase, Result, Step, Target,
+};
 
 pub struct Sqlite {
     target: Target,
     conn: SqliteConnection,
     in_tx: bool,
+    /// The file this run created (it did not exist).
+    created: Option<std::path::PathBuf>,
 }
 
 impl Sqlite {
@@ -22,20 +26,30 @@ impl Sqlite {
         DbError::sqlx(&self.target, doing, e)
     }
 
-    /// `busy`: how long a read waits for another writer to finish (the connect timeout;
-    /// the lock step sets its own).
-    pub async fn connect(target: &Target, busy: Duration) -> Result<Sqlite> {
-        let opts = SqliteConnectOptions::from_str(target.url())
+    /// A read waits up to the lock timeout for another writer to finish. A missing file
+    /// is created only with `opts.create`; otherwise it is an error that says so.
+    pub async fn connect(target: &Target, opts: &Options) -> Result<Sqlite> {
+        let file = target.database().unwrap_or("");
+        let in_memory = file == ":memory:" || target.url().contains("mode=memory");
+        if !opts.create && !in_memory && !std::path::Path::new(file).exists() {
+            return Err(DbError(format!(
+                "no such database file {file}; `rustauth migrate` creates it (or fix the path in the URL)"
+            )));
+        }
+        let created = (opts.create && !in_memory && !std::path::Path::new(file).exists())
+            .then(|| std::path::PathBuf::from(file));
+        let busy = opts.lock_timeout;
+        let sqlite_opts = SqliteConnectOptions::from_str(target.url())
             .map_err(|e| {
                 DbError(format!(
                     "unparseable database URL: {}",
                     target.driver_message(&e)
                 ))
             })?
-            .create_if_missing(true)
+            .create_if_missing(opts.create)
             .busy_timeout(busy)
             .foreign_keys(true);
-        let conn = opts
+        let conn = sqlite_opts
             .connect()
             .await
             .map_err(|e| DbError::sqlx(target, "cannot open", e))?;
@@ -43,6 +57,7 @@ impl Sqlite {
             target: target.clone(),
             conn,
             in_tx: false,
+            created,
         })
     }
 
@@ -139,12 +154,12 @@ impl Sqlite {
     }
 
     pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
-        let sql = rows_query(names, literal, ident, false);
+        let sql = rows_query(names, ident, false);
         let rows = sqlx::query(&sql)
             .fetch_all(&mut self.conn)
             .await
             .map_err(|e| self.err("cannot count rows in", e))?;
-        Ok(rows.iter().map(|r| r.get::<String, _>(0)).collect())
+        Ok(tables_of(names, &rows))
     }
 
     /// `BEGIN IMMEDIATE` takes the write lock; the busy timeout is the lock timeout.
@@ -153,7 +168,14 @@ impl Sqlite {
             .execute(format!("pragma busy_timeout = {}", timeout.as_millis()).as_str())
             .await
             .map_err(|e| self.err("cannot configure", e))?;
-        match self.conn.execute("begin immediate").await {
+        let describe = self.target.describe();
+        let begin = crate::output::announce_slow(self.conn.execute("begin immediate"), || {
+            format!(
+                "waiting for the write lock on {describe}, which another rustauth migrate or another writer holds (up to {} s, --lock-timeout)",
+                timeout.as_secs()
+            )
+        });
+        match begin.await {
             Ok(_) => {
                 self.in_tx = true;
                 Ok(())
@@ -167,6 +189,19 @@ impl Sqlite {
         }
     }
 
+    pub async fn discard_created(&mut self) {
+        let Some(path) = self.created.take() else {
+            return;
+        };
+        if self.in_tx {
+            let _ = self.conn.execute("rollback").await;
+            self.in_tx = false;
+        }
+        if std::fs::metadata(&path).is_ok_and(|m| m.len() == 0) {
+            let _ = std::fs::remove_file(&path);
+        }
+    }
+
     pub async fn unlock(&mut self) {
         if self.in_tx {
             let _ = self.conn.execute("rollback").await;
@@ -176,29 +211,35 @@ impl Sqlite {
 
     pub async fn apply(
         &mut self,
-        statements: &[String],
+        statements: &[Step],
         history: Option<HistoryEntry<'_>>,
     ) -> std::result::Result<(), ApplyError> {
         let total = statements.len();
+        let fail = |applied: usize, phase: Phase, message: String| ApplyError {
+            applied,
+            total,
+            outcome: Outcome::RolledBack,
+            phase,
+            message,
+        };
         if !self.in_tx {
             self.conn
                 .execute("begin immediate")
                 .await
-                .map_err(|e| ApplyError {
-                    applied: 0,
-                    total,
-                    rolled_back: true,
-                    message: self.target.driver_message(&e),
-                })?;
+                .map_err(|e| fail(0, Phase::Statement, self.target.driver_message(&e)))?;
             self.in_tx = true;
         }
         let start = Instant::now();
-        let result: std::result::Result<(), (usize, sqlx::Error)> = async {
+        let result: std::result::Result<(), (usize, Phase, sqlx::Error)> = async {
             for (i, s) in statements.iter().enumerate() {
-                self.conn.execute(s.as_str()).await.map_err(|e| (i, e))?;
+                self.conn
+                    .execute(s.sql.as_str())
+                    .await
+                    .map_err(|e| (i, Phase::Statement, e))?;
             }
             if let Some(h) = &history {
                 let table = ident(h.table);
+                let in_history = |e| (total, Phase::History, e);
                 self.conn
                     .execute(
                         format!(
@@ -207,7 +248,7 @@ impl Sqlite {
                         .as_str(),
                     )
                     .await
-                    .map_err(|e| (total, e))?;
+                    .map_err(in_history)?;
                 sqlx::query(&format!(
                     "insert into {table} (\"cli_version\", \"sha256\", \"statements\", \"duration_ms\", \"sql\") values (?, ?, ?, ?, ?)"
                 ))
@@ -218,9 +259,12 @@ impl Sqlite {
                 .bind(h.sql)
                 .execute(&mut self.conn)
                 .await
-                .map_err(|e| (total, e))?;
+                .map_err(in_history)?;
             }
-            self.conn.execute("commit").await.map_err(|e| (total, e))?;
+            self.conn
+                .execute("commit")
+                .await
+                .map_err(|e| (total, Phase::Commit, e))?;
             Ok(())
         }
         .await;
@@ -229,15 +273,10 @@ impl Sqlite {
                 self.in_tx = false;
                 Ok(())
             }
-            Err((applied, e)) => {
+            Err((applied, phase, e)) => {
                 let _ = self.conn.execute("rollback").await;
                 self.in_tx = false;
-                Err(ApplyError {
-                    applied,
-                    total,
-                    rolled_back: true,
-                    message: self.target.driver_message(&e),
-                })
+                Err(fail(applied, phase, self.target.driver_message(&e)))
             }
         }
     }
@@ -282,10 +321,6 @@ fn is_busy(e: &sqlx::Error) -> bool {
 
 fn ident(s: &str) -> String {
     format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-fn literal(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "''"))
 }
 
 impl Sqlite {

@@ -1,10 +1,8 @@
 //! Planning against a live database: resolve the target, connect, introspect what the
 //! plan needs, diff.
 
-use std::time::Duration;
-
 use crate::config::{Loaded, adapter};
-use crate::db::{Db, DbError, Target};
+use crate::db::{Db, DbError, Options, Target};
 use crate::model::Dialect;
 use crate::schema::{self, Schema};
 
@@ -100,11 +98,11 @@ pub async fn connect_and_plan(
     loaded: &Loaded,
     command: &str,
     kind: PlanKind,
-    timeout: Duration,
+    opts: &Options,
 ) -> Result<Live, LiveError> {
     let target = target(loaded, command)?;
     let schema = schema::resolve(&loaded.config);
-    let mut db = Db::connect(&target, timeout).await?;
+    let mut db = Db::open(&target, opts).await?;
     let plan = replan(&mut db, &schema, resume_from(loaded, kind)).await?;
     Ok(Live {
         target,
@@ -148,7 +146,12 @@ pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Resul
         }
         Ok::<Plan, LiveError>(plan)
     };
-    let plan = finish(diff(schema, &catalog, dialect), &catalog)?;
+    let mut plan = finish(diff(schema, &catalog, dialect), &catalog)?;
+    plan.interrupted = unfinished.is_some();
+    if !plan.is_empty() {
+        plan.name_errors =
+            super::limits::check(&plan.statements, schema, &catalog, dialect, resume);
+    }
     let row_checks: Vec<String> = plan
         .added
         .iter()
@@ -164,5 +167,17 @@ pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Resul
         return Ok(plan);
     }
     db.read_row_presence(&mut catalog, &row_checks).await?;
-    finish(diff(schema, &catalog, dialect), &catalog)
+    let mut again = finish(diff(schema, &catalog, dialect), &catalog)?;
+    again.interrupted = plan.interrupted;
+    again.name_errors = plan.name_errors;
+    Ok(again)
+}
+
+/// The first name problem of a plan as one line (with how many more there are).
+pub fn name_error(plan: &Plan) -> Option<String> {
+    let first = plan.name_errors.first()?;
+    Some(match plan.name_errors.len() {
+        1 => first.clone(),
+        n => format!("{first} (and {} more name problem(s))", n - 1),
+    })
 }

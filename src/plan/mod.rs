@@ -5,6 +5,7 @@
 //! database in use), and on the 1.7 line upstream's unsafe changes and schema problems.
 
 pub mod check;
+pub mod limits;
 pub mod live;
 mod types;
 
@@ -60,6 +61,11 @@ pub struct Plan {
     pub schema_problems: Vec<String>,
     /// Indexes finished for a plan that stopped half-way (names), beyond upstream.
     pub resumed: Vec<String>,
+    /// Names of the plan the engine would reject (see [`limits`]): `migrate` refuses the
+    /// plan before its first statement.
+    pub name_errors: Vec<String>,
+    /// The history table holds a plan that stopped half-way (MySQL).
+    pub interrupted: bool,
 }
 
 impl Plan {
@@ -95,6 +101,29 @@ impl Plan {
                     .retain(|d| !d.starts_with(&drift_prefix(table, c)));
             }
         }
+    }
+
+    /// The statements as [`crate::db::Db::apply`] runs them.
+    pub fn steps(&self, schema: &Schema) -> Vec<crate::db::Step> {
+        let style = Style::of(schema, self.dialect);
+        self.statements
+            .iter()
+            .map(|s| crate::db::Step {
+                sql: sql::render_one(s, &style),
+                guarded: sql::mysql_guarded_add(s, &style).map(|[add_nullable, tighten, undo]| {
+                    let Ddl::AddColumn { table, column, .. } = s else {
+                        unreachable!("only an added column is guarded")
+                    };
+                    crate::db::GuardedAdd {
+                        table: table.clone(),
+                        column: column.name.clone(),
+                        add_nullable,
+                        tighten,
+                        undo,
+                    }
+                }),
+            })
+            .collect()
     }
 
     /// The plan's SQL as upstream's `compileMigrations` joins it.
@@ -375,6 +404,8 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Result<Plan
         unsafe_changes,
         schema_problems,
         resumed: Vec::new(),
+        name_errors: Vec::new(),
+        interrupted: false,
     })
 }
 

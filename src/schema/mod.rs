@@ -364,6 +364,43 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
     out
 }
 
+/// Renames that make two things one: two fields of a model on one column, or two models
+/// on one table. Upstream would merge them silently (or fail half-way in the database);
+/// rustauth refuses the config. The error names both and the fix.
+pub fn rename_collisions(config: &Config) -> Result<(), String> {
+    let tables = auth_tables(config);
+    let mut table_of: IndexMap<&str, &str> = IndexMap::new();
+    for (key, t) in &tables {
+        if let Some(other) = table_of.insert(&t.model_name, key) {
+            let renamed = if config
+                .models
+                .get(key)
+                .and_then(|m| m.model_name.as_ref())
+                .is_some()
+            {
+                key.as_str()
+            } else {
+                other
+            };
+            return Err(format!(
+                "models `{other}` and `{key}` both use the table \"{}\"; a table holds one model: set another [models.{renamed}] model_name",
+                t.model_name
+            ));
+        }
+        let mut column_of: IndexMap<&str, &str> = IndexMap::new();
+        for (fkey, f) in &t.fields {
+            if let Some(other) = column_of.insert(f.column(), fkey) {
+                return Err(format!(
+                    "fields `{other}` and `{fkey}` of model `{key}` both use the column \"{}\" of table \"{}\"; a column holds one field: map one of them to another column in [models.{key}.fields] (or its additional field's field_name)",
+                    f.column(),
+                    t.model_name
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Resolves `model.field` of a reference to `table.column` as upstream's
 /// `getReferencePath` does; a model Better Auth does not own is used verbatim.
 fn reference_path(

@@ -222,3 +222,37 @@ fn plugin_data_matches_upstream_get_auth_tables() {
         diffs.join("\n")
     );
 }
+
+#[test]
+fn renames_that_collide_are_refused() {
+    let mut c = Config::default();
+    assert_eq!(rename_collisions(&c), Ok(()));
+    let user = c.models.entry("user".into()).or_default();
+    user.fields.insert("email".into(), "contact".into());
+    assert_eq!(rename_collisions(&c), Ok(()));
+    c.models
+        .get_mut("user")
+        .unwrap()
+        .fields
+        .insert("name".into(), "contact".into());
+    let e = rename_collisions(&c).unwrap_err();
+    assert!(
+        e.contains("`name` and `email`") && e.contains("\"contact\""),
+        "{e}"
+    );
+
+    let mut c = Config::default();
+    c.models.entry("account".into()).or_default().model_name = Some("session".into());
+    let e = rename_collisions(&c).unwrap_err();
+    assert!(
+        e.contains("`session` and `account`") && e.contains("[models.account] model_name"),
+        "{e}"
+    );
+    // Every plugin together, as upstream defines them: nothing collides.
+    let mut c = Config::default();
+    c.plugins.enabled = crate::schema::plugins::ids(Line::V1_7)
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+    assert_eq!(rename_collisions(&c), Ok(()), "{:?}", c.plugins.enabled);
+}

@@ -202,6 +202,40 @@ pub fn render_one(ddl: &Ddl, style: &Style<'_>) -> String {
     }
 }
 
+/// MySQL / MariaDB: an added NOT NULL column without a default, as three statements
+/// that never invent a value: add it nullable, make it NOT NULL (under strict mode that
+/// fails when a row holds NULL), and drop it again (the undo). `None` for any other
+/// statement or dialect.
+pub fn mysql_guarded_add(ddl: &Ddl, style: &Style<'_>) -> Option<[String; 3]> {
+    let Ddl::AddColumn {
+        table,
+        column,
+        static_default: with_static,
+        index_length,
+        ..
+    } = ddl
+    else {
+        return None;
+    };
+    let dialect = style.dialect;
+    let has_default = column_default(column, dialect).is_some()
+        || (*with_static && static_default(column, dialect).is_some());
+    if dialect != Dialect::Mysql || !column.required || has_default {
+        return None;
+    }
+    let mut nullable = ddl.clone();
+    if let Ddl::AddColumn { column, .. } = &mut nullable {
+        column.required = false;
+    }
+    let ty = column_type(column, *index_length, dialect, style.id);
+    let (t, c) = (style.table(table), style.quote(&column.name));
+    Some([
+        render_one(&nullable, style),
+        format!("alter table {t} modify column {c} {ty} not null"),
+        format!("alter table {t} drop column {c}"),
+    ])
+}
+
 /// Renders statements as upstream's `compileMigrations`: joined by `;\n\n`, ended by `;`.
 /// An empty plan renders as the empty string.
 pub fn render(stmts: &[Ddl], style: &Style<'_>) -> String {

@@ -2,8 +2,8 @@
 //!
 //! * [`rustauth`] / [`run`]: the real binary, without a terminal and without an inherited
 //!   `DATABASE_URL`.
-//! * [`ScratchDb`]: a database of its own for one test: a SQLite file in a temporary
-//!   folder, or `rustauth_t_<random>` on the PostgreSQL / MariaDB server of
+//! * [`ScratchDb`]: a database of its own for one test: an empty SQLite file in a
+//!   temporary folder, or `rustauth_t_<random>` on the PostgreSQL / MariaDB server of
 //!   `RUSTAUTH_TEST_POSTGRES_URL` / `RUSTAUTH_TEST_MYSQL_URL`, dropped at the end. Without
 //!   the variable the test prints `skipping: … not set` and passes, unless
 //!   `RUSTAUTH_TEST_REQUIRE_SERVERS=1`, which turns the skip into a failure; a variable
@@ -375,6 +375,23 @@ pub fn server_url(engine: Engine) -> Option<String> {
     }
 }
 
+/// PgBouncer in front of the PostgreSQL test server, transaction pooling.
+pub const PGBOUNCER_VAR: &str = "RUSTAUTH_TEST_PGBOUNCER_URL";
+/// PgBouncer in front of the PostgreSQL test server, session pooling.
+pub const PGBOUNCER_SESSION_VAR: &str = "RUSTAUTH_TEST_PGBOUNCER_SESSION_URL";
+
+/// The URL of a PgBouncer ([`PGBOUNCER_VAR`] or [`PGBOUNCER_SESSION_VAR`]) in front of
+/// the server of `RUSTAUTH_TEST_POSTGRES_URL` (its databases by name: `* = host=…`),
+/// `None` (printed) to skip, as [`server_url`].
+pub fn pgbouncer_url(var: &str) -> Option<String> {
+    match std::env::var(var) {
+        Ok(u) if !u.trim().is_empty() => Some(u.trim().to_string()),
+        _ => skip(format!(
+            "{var} not set (scripts/pgbouncer.sh starts one; .ci/run does)"
+        )),
+    }
+}
+
 /// Runs a future on this thread's runtime (tokio is built without the multi-threaded
 /// scheduler here; each test thread keeps its own connections).
 pub fn block_on<F: Future>(f: F) -> F::Output {
@@ -568,6 +585,9 @@ impl ScratchDb {
         if engine == Engine::Sqlite {
             let dir = tempfile::tempdir().expect("tempdir");
             let file = dir.path().join("auth.db");
+            // An empty file is an empty SQLite database (only `migrate` creates a
+            // missing one; the other commands refuse it).
+            std::fs::write(&file, b"").expect("create the SQLite file");
             return Some(ScratchDb {
                 engine,
                 name: file.display().to_string(),
@@ -618,6 +638,7 @@ impl ScratchDb {
                 for suffix in ["", "-journal", "-wal", "-shm"] {
                     let _ = std::fs::remove_file(format!("{}{suffix}", self.name));
                 }
+                std::fs::write(&self.name, b"").expect("create the SQLite file");
             }
             Engine::Postgres => {
                 let mut c = self.conn();
