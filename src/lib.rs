@@ -13,6 +13,7 @@ pub mod output;
 pub mod password;
 pub mod plan;
 pub mod redact;
+pub mod report;
 pub mod schema;
 pub mod secret;
 pub mod sql;

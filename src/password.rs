@@ -16,18 +16,14 @@ fn key(password: &str, salt: &str) -> String {
     let mut out = [0u8; 64];
     scrypt::scrypt(normalized.as_bytes(), salt.as_bytes(), &params(), &mut out)
         .expect("64 is a valid scrypt output length");
-    hex(&out)
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(out)
 }
 
 /// A new hash of `password`, with a fresh random salt.
 pub fn hash(password: &str) -> String {
     let mut salt = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut salt);
-    let salt = hex(&salt);
+    let salt = hex::encode(salt);
     format!("{salt}:{}", key(password, &salt))
 }
 

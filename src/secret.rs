@@ -140,7 +140,7 @@ pub fn generate(bytes: usize, encoding: Encoding) -> Result<String, SecretError>
 pub fn encode(bytes: &[u8], encoding: Encoding) -> String {
     match encoding {
         Encoding::Base64Url => base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes),
-        Encoding::Hex => bytes.iter().map(|b| format!("{b:02x}")).collect(),
+        Encoding::Hex => hex::encode(bytes),
     }
 }
 

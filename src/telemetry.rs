@@ -169,7 +169,7 @@ fn anonymous_id() -> String {
     use rand::RngCore;
     let mut bytes = [0u8; 16];
     rand::thread_rng().fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    hex::encode(bytes)
 }
 
 /// POSTs `body` as JSON on a worker thread and waits at most [`TIMEOUT`] for it: name

@@ -94,7 +94,7 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                     indexes.len(),
                     plan.statements.len()
                 );
-                for line in super::migrate::summary_lines(plan) {
+                for line in crate::report::summary_lines(plan) {
                     println!("  {line}");
                 }
                 for i in &indexes {

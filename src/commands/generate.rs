@@ -5,7 +5,6 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
-use sha2::{Digest, Sha256};
 
 use super::Global;
 use crate::cli::GenerateArgs;
@@ -14,8 +13,8 @@ use crate::exit::Exit;
 use crate::fsutil::{NewFileError, write_atomic};
 use crate::model::Dialect;
 
-/// The first line of every file generate writes.
-pub const PLAN_HEADER: &str = "-- rustauth plan sha256:";
+pub use crate::report::PLAN_HEADER;
+use crate::report::sha256_hex;
 
 pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let yes = args.yes.given();
@@ -214,21 +213,21 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<Strin
     super::runtime()?.block_on(async {
         match live::connect_and_plan(loaded, "generate", live::PlanKind::Upstream, &opts).await {
             Ok(l) => {
-                super::migrate::print_notes(&l.plan);
+                crate::report::print_notes(&l.plan);
                 for n in &l.plan.name_errors {
                     eprintln!(
                         "warning: {} would reject this plan, and `rustauth migrate` refuses it: {n}",
                         l.target.describe()
                     );
                 }
-                super::migrate::print_diagnostics(&l.plan);
+                crate::report::print_diagnostics(&l.plan);
                 if !l.plan.blockers.is_empty() {
                     eprintln!(
                         "warning: `rustauth migrate` will refuse this plan as it stands: {} statement(s) cannot run safely on {}",
                         l.plan.blockers.len(),
                         l.target.describe()
                     );
-                    super::migrate::print_blockers(&l.plan.blockers);
+                    crate::report::print_blockers(&l.plan.blockers);
                 }
                 Ok(l.plan.script(&l.schema))
             }
@@ -236,11 +235,6 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<Strin
             Err(LiveError::Failed(msg)) => bail!(msg),
         }
     })
-}
-
-pub fn sha256_hex(s: &str) -> String {
-    let digest = Sha256::digest(s.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// `YYYYMMDDHHMMSS` in UTC: a version `sqlx migrate` accepts.

@@ -9,8 +9,9 @@ use super::Global;
 use crate::cli::MigrateArgs;
 use crate::db::{ApplyError, Options, Outcome, Phase};
 use crate::exit::Exit;
+use crate::plan::Plan;
 use crate::plan::live::{self, LiveError};
-use crate::plan::{Blocker, Plan};
+use crate::report::{print_blockers, print_notes, print_summary};
 
 pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
     let yes = args.yes.given();
@@ -189,7 +190,7 @@ async fn apply_locked(
     }
     let steps = plan.steps(&live.schema);
     let sql = plan.sql(&live.schema);
-    let sha = super::generate::sha256_hex(&sql);
+    let sha = crate::report::sha256_hex(&sql);
     let history = (!history_table.is_empty()).then_some(crate::db::HistoryEntry {
         table: history_table,
         sha256: &sha,
@@ -261,108 +262,4 @@ fn refuse_diagnostics(plan: &Plan) -> Option<&'static str> {
         return Some("schema_problem");
     }
     None
-}
-
-/// Upstream's warnings and rustauth's drift notes, on stderr.
-pub fn print_notes(plan: &Plan) {
-    for w in &plan.warnings {
-        eprintln!("warning: {w}");
-    }
-    for d in &plan.drift {
-        eprintln!("warning: drift: {d}");
-    }
-}
-
-/// The 1.7 line's diagnostics, worded as upstream's generate prints them: columns that
-/// reject every insert, and changes that corrupt a populated database.
-pub fn print_diagnostics(plan: &Plan) {
-    let n = plan.schema_problems.len();
-    if n > 0 {
-        eprintln!(
-            "⚠ {n} {} every insert Better Auth makes. No migration fixes this.",
-            if n == 1 {
-                "column rejects"
-            } else {
-                "columns reject"
-            }
-        );
-        for p in &plan.schema_problems {
-            eprintln!("-> {p}");
-        }
-    }
-    let n = plan.unsafe_changes.len();
-    if n > 0 {
-        eprintln!(
-            "⚠ {n} {} a populated database.",
-            if n == 1 {
-                "change in this schema corrupts"
-            } else {
-                "changes in this schema corrupt"
-            }
-        );
-        for c in &plan.unsafe_changes {
-            eprintln!("-> {c}");
-        }
-        eprintln!(
-            "The generated script carries the same warning. Fix the reported columns before you run it."
-        );
-    }
-}
-
-/// Upstream's summary: `-> a, b fields on t table.`
-pub fn print_summary(plan: &Plan) {
-    println!("The migration will affect the following:");
-    for line in summary_lines(plan) {
-        println!("{line}");
-    }
-}
-
-pub fn summary_lines(plan: &Plan) -> Vec<String> {
-    let mut out = Vec::new();
-    for s in &plan.statements {
-        if let crate::sql::Ddl::CreateTable(t) = s {
-            let cols: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
-            out.push(format!(
-                "-> {} fields on {} table.",
-                cols.join(", "),
-                t.name
-            ));
-        }
-    }
-    for (table, cols) in &plan.added {
-        out.push(format!("-> {} fields on {} table.", cols.join(", "), table));
-    }
-    for s in &plan.statements {
-        if let crate::sql::Ddl::CreateIndex {
-            name,
-            table,
-            columns,
-            unique,
-            ..
-        } = s
-            && plan.indexes.iter().any(|(t, n)| t == table && n == name)
-        {
-            let how = if *unique {
-                "fields in a unique index on"
-            } else {
-                "fields indexed on"
-            };
-            out.push(format!("-> {} {how} {table} table.", columns.join(", ")));
-        }
-    }
-    for name in &plan.resumed {
-        out.push(format!(
-            "-> index {name}, left unfinished by an interrupted migrate."
-        ));
-    }
-    out
-}
-
-pub fn print_blockers(blockers: &[Blocker]) {
-    for b in blockers {
-        eprintln!(
-            "blocked: {}.{}: {}; {} ({})",
-            b.table, b.column, b.reason, b.fix, b.statement
-        );
-    }
 }
