@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod diagnostics;
 pub mod exit;
 pub mod fsutil;
 pub mod model;

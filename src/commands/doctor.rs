@@ -4,7 +4,7 @@
 //! cannot run. Runs without a config and says what is missing. `--json` prints the shape
 //! README.md documents ("`doctor --json`").
 //!
-//! Every message goes through the shared redaction ([`super::info::scrub`]): no secret,
+//! Every message goes through the shared redaction ([`crate::diagnostics::scrub`]): no secret,
 //! no database password, whatever a driver puts in its errors.
 
 use std::path::Path;
@@ -14,10 +14,10 @@ use anyhow::Result;
 use serde_json::{Value, json};
 
 use super::Global;
-use super::info::{ConfigState, scrub};
 use crate::cli::DoctorArgs;
 use crate::config::{Config, adapter};
 use crate::db::{Db, Target};
+use crate::diagnostics::{ConfigState, scrub};
 use crate::exit::Exit;
 use crate::model::Dialect;
 use crate::redact::{UNPARSEABLE, redact_url};
@@ -113,7 +113,7 @@ const ENV_FILE: (&str, &str) = ("env_file", ".env not readable by group or other
 const MIGRATIONS_DIR: (&str, &str) = ("migrations_dir", "migrations folder exists");
 
 pub fn run(global: &Global, args: DoctorArgs) -> Result<Exit> {
-    let state = ConfigState::load(global);
+    let state = ConfigState::load(&global.cwd, global.config.as_deref(), global.better_auth);
     let production = args.production || state.config().is_some_and(|c| c.project.production);
     let timeout = Duration::from_secs(args.connect.connect_timeout);
     let mut checks = run_checks(global, &state, timeout, production)?;

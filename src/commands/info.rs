@@ -13,9 +13,10 @@ use serde_json::{Value, json};
 
 use super::Global;
 use crate::cli::InfoArgs;
-use crate::config::{self, Config, Env, Loaded, RateLimitStorage};
+use crate::config::{Config, Env, RateLimitStorage};
+use crate::diagnostics::{ConfigState, secret_vars};
 use crate::exit::Exit;
-use crate::redact::{self, redact_in_text, redact_value};
+use crate::redact::redact_value;
 
 /// Bumped when a key of `info --json` is removed or changes meaning (adding keys does not).
 pub const JSON_VERSION: u32 = 1;
@@ -50,7 +51,7 @@ const FRAMEWORK_CRATES: &[&str] = &[
 ];
 
 pub fn run(global: &Global, args: InfoArgs) -> Result<Exit> {
-    let state = ConfigState::load(global);
+    let state = ConfigState::load(&global.cwd, global.config.as_deref(), global.better_auth);
     let report = collect(global, &state);
     // What the env files hold that the app reads differently: reported, never fatal.
     for issue in &state.env.issues {
@@ -62,111 +63,6 @@ pub fn run(global: &Global, args: InfoArgs) -> Result<Exit> {
         print_human(&report);
     }
     Ok(Exit::Ok)
-}
-
-/// The config as `info` and `doctor` see it: loaded, or why not, with the environment
-/// (`.env` files read even when the config is broken).
-pub(crate) struct ConfigState {
-    pub loaded: Option<Loaded>,
-    /// The file that was found (or named by `--config`), whether or not it loaded.
-    pub path: Option<PathBuf>,
-    /// Why the config did not load (redacted, one line).
-    pub error: Option<String>,
-    pub env: Env,
-}
-
-impl ConfigState {
-    pub fn load(global: &Global) -> ConfigState {
-        let path = config::locate(&global.cwd, global.config.as_deref())
-            .ok()
-            .flatten();
-        match config::load(
-            &global.cwd,
-            global.config.as_deref(),
-            false,
-            global.better_auth,
-        ) {
-            Ok(loaded) => ConfigState {
-                path: loaded.config.path.clone(),
-                env: loaded.env.clone(),
-                loaded: Some(loaded),
-                error: None,
-            },
-            Err(e) => {
-                let mut dirs = Vec::new();
-                if let Some(dir) = path.as_ref().and_then(|p| p.parent()) {
-                    dirs.push(dir.to_path_buf());
-                }
-                dirs.push(global.cwd.clone());
-                let env = Env::load(&dirs);
-                let message = crate::one_line(&e.to_string());
-                let error = scrub(&message, None, &env);
-                ConfigState {
-                    loaded: None,
-                    path: path.or_else(|| {
-                        global.config.as_ref().map(|p| {
-                            if p.is_absolute() {
-                                p.clone()
-                            } else {
-                                global.cwd.join(p)
-                            }
-                        })
-                    }),
-                    error: Some(error),
-                    env,
-                }
-            }
-        }
-    }
-
-    pub fn config(&self) -> Option<&Config> {
-        self.loaded.as_ref().map(|l| &l.config)
-    }
-}
-
-/// The variables whose values must never be printed for this config: the database URL
-/// variable, `database.url`, and every secret variable, with the secret parts of URLs.
-pub(crate) fn known_secrets(config: Option<&Config>, env: &Env) -> Vec<String> {
-    let defaults = Config::default();
-    let c = config.unwrap_or(&defaults);
-    let mut out = Vec::new();
-    let mut urls = Vec::new();
-    if let Some(u) = env.get_non_empty(&c.database.url_env) {
-        urls.push(u);
-    }
-    if let Some(u) = env.get_non_empty("DATABASE_URL") {
-        urls.push(u);
-    }
-    if let Some(u) = c.database.url.clone().filter(|u| !u.is_empty()) {
-        urls.push(u);
-    }
-    for u in &urls {
-        out.extend(redact::url_secrets(u));
-    }
-    for name in secret_vars(&c.security.secret_env) {
-        if let Some(v) = env.get_non_empty(&name) {
-            out.push(v.clone());
-            // Rotation lists: each secret alone too.
-            for part in v.split(',') {
-                out.push(part.split_once(':').map_or(part, |(_, s)| s).to_string());
-                out.push(part.to_string());
-            }
-        }
-    }
-    out.retain(|s| !s.is_empty());
-    out
-}
-
-/// Scrubs a message of every known secret (and URL user info, `password=` pairs).
-pub(crate) fn scrub(text: &str, config: Option<&Config>, env: &Env) -> String {
-    let secrets = known_secrets(config, env);
-    let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    redact_in_text(text, &refs)
-}
-
-/// The secret variables, in lookup order (`security.secret_env` first).
-pub(crate) fn secret_vars(secret_env: &str) -> Vec<String> {
-    crate::secret::lookup_order(secret_env)
 }
 
 /// Every variable `info` reports (set/unset and where from, never the value).
