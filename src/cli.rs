@@ -62,6 +62,26 @@ pub struct Cli {
     #[arg(long, global = true, value_name = "FILE")]
     pub config: Option<PathBuf>,
 
+    /// Print only results and errors: no progress notices, warnings or summaries.
+    #[arg(short = 'q', long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Say what a wait of over a second waits for (the connection, the migration lock)
+    /// also when stderr is not a terminal.
+    #[arg(short = 'v', long, global = true)]
+    pub verbose: bool,
+
+    /// Colour the `error:`, `warning:` and `help:` labels: auto (a terminal, unless
+    /// NO_COLOR is set or CLICOLOR=0), always, never.
+    #[arg(
+        long,
+        global = true,
+        value_enum,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    pub color: ColorChoice,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -185,6 +205,14 @@ pub enum SchemaFormat {
     Json,
 }
 
+/// `--color`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
 /// `--better-auth`: the Better Auth line.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LineArg {
@@ -214,6 +242,9 @@ pub struct SchemaPrintArgs {
     /// `sql` (what generate writes for an empty database) or `json` (the resolved model).
     #[arg(long, value_enum, default_value = "sql")]
     pub format: SchemaFormat,
+    /// The same as `--format json`.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `-y/--yes`. The deprecated `--y` is read as `--yes` before parsing
@@ -288,10 +319,6 @@ pub struct ConnectArgs {
     /// Seconds to wait for the database connection.
     #[arg(long, value_name = "SECONDS", default_value_t = 10)]
     pub connect_timeout: u64,
-    /// Say what a wait of over a second waits for (the connection, the migration lock)
-    /// also when stderr is not a terminal.
-    #[arg(short = 'v', long)]
-    pub verbose: bool,
 }
 
 #[derive(Debug, Args)]
@@ -301,6 +328,9 @@ pub struct MigrateArgs {
     /// Print the SQL and change nothing.
     #[arg(long)]
     pub dry_run: bool,
+    /// Print the outcome as one JSON document (README: `migrate --json`).
+    #[arg(long)]
+    pub json: bool,
     /// Seconds to wait for a lock: the migration lock of another rustauth migrate, and
     /// each table lock another session holds (PostgreSQL lock_timeout, MySQL
     /// lock_wait_timeout, SQLite's busy timeout).

@@ -55,9 +55,26 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
+    let args = cli::deprecated_spellings(args);
+    // clap colours its own messages by the same rule as ours.
+    let color = match args.iter().position(|a| a == "--color") {
+        Some(i) => args.get(i + 1).and_then(|v| v.to_str()),
+        None => args
+            .iter()
+            .find_map(|a| a.to_str().and_then(|s| s.strip_prefix("--color="))),
+    };
+    let clap_color = match color {
+        Some("always") => clap::ColorChoice::Always,
+        Some("never") => clap::ColorChoice::Never,
+        _ if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) => {
+            clap::ColorChoice::Never
+        }
+        _ => clap::ColorChoice::Auto,
+    };
     let parsed = cli::Cli::command()
         .bin_name(bin_name.to_string())
-        .try_get_matches_from(cli::deprecated_spellings(args))
+        .color(clap_color)
+        .try_get_matches_from(args)
         .and_then(|m| cli::Cli::from_arg_matches(&m));
     let cli = match parsed {
         Ok(cli) => cli,
@@ -71,13 +88,14 @@ where
             };
         }
     };
+    output::set_color(cli.color);
     match commands::dispatch(cli) {
         Ok(code) => code.code(),
         Err(e) => {
             // Belt and braces: every error passes the shared scrubber once more (URLs
             // redacted, `password=…` pairs masked), whatever layer built it.
             let message = redact::redact_in_text(&one_line(&format!("{e:#}")), &[]);
-            eprintln!("error: {message}");
+            output::error(&message);
             Exit::Error.code()
         }
     }

@@ -17,16 +17,19 @@ pub fn sha256_hex(s: &str) -> String {
 /// Upstream's warnings and rustauth's drift notes, on stderr.
 pub fn print_notes(plan: &Plan) {
     for w in &plan.warnings {
-        eprintln!("warning: {w}");
+        crate::output::warn(w);
     }
     for d in &plan.drift {
-        eprintln!("warning: drift: {d}");
+        crate::output::warn(&format!("drift: {d}"));
     }
 }
 
 /// The 1.7 line's diagnostics, worded as upstream's generate prints them: columns that
 /// reject every insert, and changes that corrupt a populated database.
 pub fn print_diagnostics(plan: &Plan) {
+    if crate::output::quiet() {
+        return;
+    }
     let n = plan.schema_problems.len();
     if n > 0 {
         eprintln!(
@@ -62,6 +65,9 @@ pub fn print_diagnostics(plan: &Plan) {
 
 /// Upstream's summary: `-> a, b fields on t table.`
 pub fn print_summary(plan: &Plan) {
+    if crate::output::quiet() {
+        return;
+    }
     println!("The migration will affect the following:");
     for line in summary_lines(plan) {
         println!("{line}");

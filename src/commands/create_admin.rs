@@ -394,7 +394,7 @@ fn parse_data(data: Option<&str>) -> Result<serde_json::Map<String, Json>> {
     match v {
         Json::Object(mut m) => {
             if m.remove("role").is_some() {
-                eprintln!("warning: --data: `role` is ignored; --role sets it");
+                crate::output::warn("--data: `role` is ignored; --role sets it");
             }
             Ok(m)
         }
@@ -428,8 +428,8 @@ fn read_password(args: &CreateAdminArgs) -> Result<String> {
         return Ok(line.strip_suffix('\r').unwrap_or(line).to_string());
     }
     if let Some(p) = &args.password {
-        eprintln!(
-            "warning: --password is visible to other users of this machine (ps, shell history); prefer --password-stdin"
+        crate::output::warn(
+            "--password is visible to other users of this machine (ps, shell history); prefer --password-stdin",
         );
         return Ok(p.clone());
     }

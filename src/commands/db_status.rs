@@ -138,8 +138,66 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                 || !plan.schema_problems.is_empty()
                 || !plan.name_errors.is_empty())
         {
+            eprintln!("{}", check_line(plan, indexes.len()));
             return Ok(Exit::CheckFailed);
         }
         Ok(Exit::Ok)
     })
+}
+
+/// The one stderr line of a failing `--check`: what is pending and what stands in the way.
+fn check_line(plan: &crate::plan::Plan, indexes: usize) -> String {
+    let count =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut parts = Vec::new();
+    if !plan.created.is_empty() {
+        parts.push(count(plan.created.len(), "table", "tables"));
+    }
+    let columns: usize = plan.added.iter().map(|(_, c)| c.len()).sum();
+    if columns > 0 {
+        parts.push(count(columns, "column", "columns"));
+    }
+    if indexes > 0 {
+        parts.push(count(indexes, "index", "indexes"));
+    }
+    let mut line = if plan.statements.is_empty() {
+        "nothing pending".to_string()
+    } else {
+        format!(
+            "{} pending: {}",
+            count(plan.statements.len(), "statement", "statements"),
+            parts.join(", ")
+        )
+    };
+    let mut stops = Vec::new();
+    if !plan.blockers.is_empty() {
+        stops.push(count(
+            plan.blockers.len(),
+            "blocked statement",
+            "blocked statements",
+        ));
+    }
+    if !plan.schema_problems.is_empty() {
+        stops.push(count(
+            plan.schema_problems.len(),
+            "schema problem",
+            "schema problems",
+        ));
+    }
+    if !plan.name_errors.is_empty() {
+        stops.push(count(
+            plan.name_errors.len(),
+            "invalid name",
+            "invalid names",
+        ));
+    }
+    if !stops.is_empty() {
+        line.push_str(&format!(", {} (see above)", stops.join(", ")));
+    }
+    if stops.is_empty() {
+        line.push_str("; run `rustauth migrate`");
+    } else {
+        line.push_str("; fix what is listed, then run `rustauth migrate`");
+    }
+    line
 }

@@ -215,18 +215,18 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<Strin
             Ok(l) => {
                 crate::report::print_notes(&l.plan);
                 for n in &l.plan.name_errors {
-                    eprintln!(
-                        "warning: {} would reject this plan, and `rustauth migrate` refuses it: {n}",
+                    crate::output::warn(&format!(
+                        "{} would reject this plan, and `rustauth migrate` refuses it: {n}",
                         l.target.describe()
-                    );
+                    ));
                 }
                 crate::report::print_diagnostics(&l.plan);
                 if !l.plan.blockers.is_empty() {
-                    eprintln!(
-                        "warning: `rustauth migrate` will refuse this plan as it stands: {} statement(s) cannot run safely on {}",
+                    crate::output::warn(&format!(
+                        "`rustauth migrate` will refuse this plan as it stands: {} statement(s) cannot run safely on {}",
                         l.plan.blockers.len(),
                         l.target.describe()
-                    );
+                    ));
                     crate::report::print_blockers(&l.plan.blockers);
                 }
                 Ok(l.plan.script(&l.schema))

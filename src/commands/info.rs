@@ -55,7 +55,7 @@ pub fn run(global: &Global, args: InfoArgs) -> Result<Exit> {
     let report = collect(global, &state);
     // What the env files hold that the app reads differently: reported, never fatal.
     for issue in &state.env.issues {
-        eprintln!("warning: {issue}");
+        crate::output::warn(&issue.to_string());
     }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&report)?);

@@ -15,8 +15,11 @@ use crate::report::{print_blockers, print_notes, print_summary};
 
 pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
     let yes = args.yes.given();
+    crate::output::set_json(args.json);
     let loaded = global.load(true)?;
-    let track = |outcome: &str| {
+    let last_outcome = std::cell::Cell::new("failed");
+    let track = |outcome: &'static str| {
+        last_outcome.set(outcome);
         crate::telemetry::send(crate::telemetry::CLI_MIGRATE, outcome, &loaded.config)
     };
     let history_table = loaded.config.database.history_table.as_str();
@@ -30,7 +33,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         let mut live = match live::connect_and_plan(&loaded, "migrate", live::PlanKind::FinishInterrupted, &opts).await {
             Ok(l) => l,
             Err(LiveError::Guidance(msg)) => {
-                println!("{msg}");
+                crate::output::say(&msg);
                 track("unsupported_adapter");
                 return Ok(Exit::Ok);
             }
@@ -61,7 +64,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         // lock, to mark that one finished (MySQL).
         let finish_interrupted = plan.interrupted && !args.dry_run;
         if plan.is_empty() && !finish_interrupted {
-            println!("No migrations needed.");
+            crate::output::say("No migrations needed.");
             track("no_changes");
             return Ok(Exit::Ok);
         }
@@ -72,7 +75,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         if !plan.blockers.is_empty() {
             print_blockers(&plan.blockers);
             if args.dry_run {
-                println!("{}", plan.sql(&live.schema));
+                crate::output::say(&plan.sql(&live.schema));
             }
             bail!(
                 "refusing to migrate {}: {} statement(s) of the plan cannot run safely (see above); nothing was changed",
@@ -81,8 +84,10 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             );
         }
         if args.dry_run {
-            println!("{}", plan.sql(&live.schema));
-            eprintln!("Dry run: nothing was changed.");
+            crate::output::say(&plan.sql(&live.schema));
+            if !crate::output::quiet() {
+                eprintln!("Dry run: nothing was changed.");
+            }
             track("dry_run");
             return Ok(Exit::Ok);
         }
@@ -90,7 +95,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             match crate::output::confirm("Are you sure you want to run these migrations?", false) {
                 Some(true) => {}
                 Some(false) => {
-                    println!("Migration cancelled.");
+                    crate::output::say("Migration cancelled.");
                     track("aborted");
                     return Ok(Exit::Ok);
                 }
@@ -119,6 +124,23 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         if !applied {
             // A run that changed nothing leaves no SQLite file it created behind.
             live.db.discard_created().await;
+        }
+        if args.json && result.is_ok() {
+            let plan = &live.plan;
+            let doc = serde_json::json!({
+                "version": 1,
+                "outcome": last_outcome.get(),
+                "database": live.target.describe(),
+                "plan": {
+                    "tables": plan.created,
+                    "columns": plan.added.iter().flat_map(|(t, cols)| cols.iter().map(move |c| serde_json::json!({"table": t, "column": c}))).collect::<Vec<_>>(),
+                    "statements": plan.statements.len(),
+                    "sql": plan.sql(&live.schema),
+                },
+                "warnings": plan.warnings,
+                "drift": plan.drift,
+            });
+            println!("{}", serde_json::to_string_pretty(&doc)?);
         }
         result
     })
@@ -174,7 +196,9 @@ async fn apply_locked(
         } else if expect_empty {
             println!("No migrations needed.");
         } else {
-            println!("No migrations needed (another rustauth migrate has just applied the plan).");
+            crate::output::say(
+                "No migrations needed (another rustauth migrate has just applied the plan).",
+            );
         }
         return Ok(Applied::AlreadyDone);
     }
@@ -197,12 +221,14 @@ async fn apply_locked(
         sql: &sql,
     });
     let target = live.target.describe();
+    let started = std::time::Instant::now();
     match live.db.apply(&steps, history).await {
         Ok(()) => {
-            println!(
-                "Migration completed: {} statement(s) applied to {target}.",
-                steps.len()
-            );
+            crate::output::say(&format!(
+                "Migration completed: {} statement(s) applied to {target} in {} ms.",
+                steps.len(),
+                started.elapsed().as_millis()
+            ));
             Ok(Applied::Yes)
         }
         Err(e) => bail!(apply_error(&e, &target, history_table)),

@@ -60,7 +60,7 @@ pub fn env_issues(env: &config::Env, production: bool) -> Result<()> {
         anyhow::bail!("{first} (an error in production: project.production = true)");
     }
     for issue in &env.issues {
-        eprintln!("warning: {issue}");
+        crate::output::warn(&issue.to_string());
     }
     Ok(())
 }
@@ -106,6 +106,8 @@ pub fn runtime() -> Result<tokio::runtime::Runtime> {
 }
 
 pub fn dispatch(cli: Cli) -> Result<Exit> {
+    crate::output::set_verbose(cli.verbose);
+    crate::output::set_quiet(cli.quiet);
     let cwd = match cli.cwd {
         Some(dir) => {
             let dir = if dir.is_absolute() {
@@ -135,17 +137,10 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         }
         Command::Generate(args) => {
             global.better_auth = args.better_auth.map(LineArg::line);
-            crate::output::set_verbose(args.connect.verbose);
             generate::run(&global, args)
         }
-        Command::Migrate(args) => {
-            crate::output::set_verbose(args.connect.verbose);
-            migrate::run(&global, args)
-        }
-        Command::Db(DbCommand::Status(args)) => {
-            crate::output::set_verbose(args.connect.verbose);
-            db_status::run(&global, args)
-        }
+        Command::Migrate(args) => migrate::run(&global, args),
+        Command::Db(DbCommand::Status(args)) => db_status::run(&global, args),
         Command::Secret(args) => secret::run(&global, args),
         Command::Init(args) => init::run(&global, args),
         Command::Plugins(PluginsCommand::List(args)) => plugins::list(&global, args),
@@ -153,10 +148,7 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Plugins(PluginsCommand::Remove(args)) => plugins::remove(&global, args),
         Command::Completions(args) => completions::run(args),
         Command::Info(args) => info::run(&global, args),
-        Command::Doctor(args) => {
-            crate::output::set_verbose(args.connect.verbose);
-            doctor::run(&global, args)
-        }
+        Command::Doctor(args) => doctor::run(&global, args),
         Command::Check(args) => check::run(&global, &args),
         Command::CreateAdmin(args) => create_admin::run(&global, args),
     }

@@ -21,7 +21,12 @@ pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
     if schema.namespace.is_some() && dialect != Dialect::Postgres {
         anyhow::bail!(schema::schema_name_error(dialect));
     }
-    match args.format {
+    let format = if args.json {
+        SchemaFormat::Json
+    } else {
+        args.format
+    };
+    match format {
         SchemaFormat::Sql => {
             let plan = crate::plan::fresh(&schema, dialect);
             println!("{}", plan.sql(&schema));

@@ -78,11 +78,16 @@ impl Run {
     /// Asserts the error contract: exit 1, exactly one line on stderr starting `error:`.
     pub fn assert_one_line_error(&self, what: &str) {
         assert_eq!(self.code, 1, "{what}: expected exit 1\n{}", self.both());
+        // One `error:` line, and at most one `help:` line after it.
         let lines: Vec<&str> = self.stderr.lines().filter(|l| !l.is_empty()).collect();
-        assert_eq!(
-            lines.len(),
-            1,
-            "{what}: expected one line on stderr\n{}",
+        let helps = lines
+            .iter()
+            .skip(1)
+            .filter(|l| l.starts_with("help: "))
+            .count();
+        assert!(
+            !lines.is_empty() && helps <= 1 && lines.len() == 1 + helps,
+            "{what}: expected one error line (and at most one help line) on stderr\n{}",
             self.both()
         );
         assert!(
