@@ -398,6 +398,9 @@ pub struct SecretArgs {
     /// Fail on every finding, length and entropy too (also `project.production = true`).
     #[arg(long, requires = "checking")]
     pub production: bool,
+    /// With --check / --check-env: print the findings as one JSON document.
+    #[arg(long, requires = "checking")]
+    pub json: bool,
 }
 
 fn parse_secret_bytes(s: &str) -> Result<usize, String> {

@@ -67,6 +67,11 @@ pub fn set_json(on: bool) {
     }
 }
 
+/// Whether `--json` is on.
+pub fn json() -> bool {
+    JSON.load(std::sync::atomic::Ordering::Relaxed)
+}
+
 /// A human result line on stdout (left out under `--json`).
 pub fn say(line: &str) {
     if !JSON.load(std::sync::atomic::Ordering::Relaxed) {

@@ -147,3 +147,37 @@ fn migrate_json_is_one_document() {
     assert_eq!(a.stdout, b.stdout);
     assert!(a.stdout.starts_with('{'));
 }
+
+#[test]
+fn secret_check_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = rustauth();
+    cmd.current_dir(dir.path())
+        .env("RUSTAUTH_SECRET", "change-me-run-rustauth-secret")
+        .args(["secret", "--check-env", "--json"]);
+    let o = cmd.output().unwrap();
+    assert_eq!(o.status.code(), Some(3));
+    let text = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        !text.contains("change-me"),
+        "the value is never shown: {text}"
+    );
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["source"], "RUSTAUTH_SECRET");
+    assert!(
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["severity"] == "fail")
+    );
+    // --json needs a check to report on.
+    let o = rustauth()
+        .current_dir(dir.path())
+        .args(["secret", "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -12,6 +12,7 @@ use crate::exit::Exit;
 use crate::secret::{self, Encoding, Finding, Severity};
 
 pub fn run(global: &Global, args: SecretArgs) -> Result<Exit> {
+    crate::output::set_json(args.json);
     let loaded = global.load(false)?;
     let secret_env = loaded.config.security.secret_env.clone();
     let production = args.production || loaded.config.project.production;
@@ -167,6 +168,24 @@ fn write_secret(path: &std::path::Path, var: &str, value: &str) -> Result<()> {
 
 /// Prints the findings (never the value) and picks 0 or 3.
 fn report(source: &str, findings: &[Finding], production: bool) -> Exit {
+    let failed = findings.iter().any(|f| f.severity == Severity::Error);
+    if crate::output::json() {
+        let doc = serde_json::json!({
+            "version": 1,
+            "source": source,
+            "production": production,
+            "ok": !failed,
+            "findings": findings.iter().map(|f| serde_json::json!({
+                "severity": match f.severity {
+                    Severity::Error => "fail",
+                    Severity::Warning => "warn",
+                },
+                "message": f.message,
+            })).collect::<Vec<_>>(),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        return if failed { Exit::CheckFailed } else { Exit::Ok };
+    }
     let mode = if production {
         "production: every finding fails"
     } else {
