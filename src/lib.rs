@@ -1,6 +1,17 @@
 //! rustauth: the server-side database and secret work of an auth stack that follows
-//! Better Auth, on its 1.7 and 1.6 lines. Layers, each knowing only those below it:
-//! `cli` → `commands` → `plan` → `schema` and `sql` → `db`; `config` feeds commands.
+//! Better Auth, on its 1.7 and 1.6 lines.
+//!
+//! Layers, each importing only those below it (README: Development, Architecture):
+//!
+//! ```text
+//! bin/ → cli (clap types) → commands/<name> (one command each; they never import each other)
+//!          → report, diagnostics (what several commands share)
+//!          → plan (diff, live planning, the schema check, engine name limits)
+//!          → schema (auth model, plugins per line) · sql (DDL text per dialect, row statements)
+//!          → db (engines, catalog, row binding)
+//!          → config (rustauth.toml, .env) · redact, url · secret · telemetry · output · fsutil
+//!          → model (Dialect, Engine, Line, IdStrategy, FieldType, OnDelete, Literal: imports nothing)
+//! ```
 
 pub mod cli;
 pub mod commands;
@@ -88,7 +99,11 @@ where
             };
         }
     };
-    output::set_color(cli.color);
+    output::set_color(match cli.color {
+        cli::ColorChoice::Auto => output::Color::Auto,
+        cli::ColorChoice::Always => output::Color::Always,
+        cli::ColorChoice::Never => output::Color::Never,
+    });
     match commands::dispatch(cli) {
         Ok(code) => code.code(),
         Err(e) => {

@@ -93,12 +93,19 @@ pub fn quiet() -> bool {
 /// 0 auto, 1 always, 2 never (`--color`).
 static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
-/// `--color`.
-pub fn set_color(choice: crate::cli::ColorChoice) {
+/// When labels are coloured (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+pub fn set_color(choice: Color) {
     let v = match choice {
-        crate::cli::ColorChoice::Auto => 0,
-        crate::cli::ColorChoice::Always => 1,
-        crate::cli::ColorChoice::Never => 2,
+        Color::Auto => 0,
+        Color::Always => 1,
+        Color::Never => 2,
     };
     COLOR.store(v, std::sync::atomic::Ordering::Relaxed);
 }
