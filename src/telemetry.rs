@@ -117,7 +117,7 @@ pub fn snapshot(config: &Config, adapter_override: Option<&str>) -> Value {
                 "other"
             }
         });
-    let schema = crate::schema::resolve(config);
+    let schema = config.schema();
     let plugin_ids: Vec<&str> = config
         .plugins
         .enabled

@@ -123,7 +123,7 @@ fn findings(global: &Global, timeout: Duration) -> Result<(String, Findings), Fa
         ),
         LiveError::Failed(m) => not_validated(m),
     })?;
-    let schema = crate::schema::resolve(&loaded.config);
+    let schema = loaded.config.schema();
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
     let run = async {
         let mut db = Db::connect(&target, timeout).await?;

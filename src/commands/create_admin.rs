@@ -70,7 +70,7 @@ pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
         );
     }
 
-    let schema = crate::schema::resolve(config);
+    let schema = config.schema();
     let timeout = Duration::from_secs(args.connect.connect_timeout);
     super::runtime()?.block_on(async {
         let target = match live::target(&loaded, "create-admin") {

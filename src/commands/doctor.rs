@@ -423,7 +423,7 @@ fn database_checks(
         v.push(Check::skip(DRIFT.0, DRIFT.1, why));
         return Ok(v);
     }
-    let schema = crate::schema::resolve(&loaded.config);
+    let schema = loaded.config.schema();
     let resume =
         crate::plan::live::resume_from(loaded, crate::plan::live::PlanKind::FinishInterrupted);
     let runtime = super::runtime()?;

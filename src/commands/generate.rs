@@ -41,7 +41,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             Some(adapter::AdapterKind::Sql) => {}
         }
     }
-    let schema = crate::schema::resolve(&loaded.config);
+    let schema = loaded.config.schema();
 
     let live_mode = args.dialect.is_none();
     let sql = match args.dialect {

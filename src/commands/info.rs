@@ -206,7 +206,7 @@ fn config_values(c: &Config) -> BTreeMap<String, Value> {
 }
 
 fn schema_json(c: &Config) -> Value {
-    let schema = crate::schema::resolve(c);
+    let schema = c.schema();
     json!({
         "provider": c.database.provider.map(|p| p.name()),
         "generate_id": schema.id.name(),

@@ -11,7 +11,7 @@ use crate::cli::{PluginIdsArgs, PluginsListArgs};
 use crate::config::{self, Config, edit};
 use crate::exit::Exit;
 use crate::fsutil::DirLock;
-use crate::schema::{self, Schema, plugins};
+use crate::schema::{Schema, plugins};
 
 /// What a change of configuration adds to the target schema.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -94,7 +94,7 @@ fn plugin_impact(config: &Config, spec: &plugins::PluginSpec) -> Impact {
     base.plugins.enabled = spec.requires(line).iter().map(|s| s.to_string()).collect();
     let mut with = base.clone();
     with.plugins.enabled.push(spec.id.to_string());
-    Impact::between(&schema::resolve(&base), &schema::resolve(&with))
+    Impact::between(&base.schema(), &with.schema())
 }
 
 pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
@@ -287,7 +287,7 @@ pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
         .context("the edited config does not load; nothing was written")?;
     write_config(&path, &e.text)?;
     println!("enabled {} in {name}", e.changed.join(", "));
-    let impact = Impact::between(&schema::resolve(&before), &schema::resolve(&after));
+    let impact = Impact::between(&before.schema(), &after.schema());
     if impact.is_empty() {
         println!("schema: no change (nothing to migrate)");
     } else {
@@ -335,7 +335,7 @@ pub fn remove(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
             println!("kept the [plugins.{id}] options (unused while {id} is disabled)");
         }
     }
-    let unused = Impact::between(&schema::resolve(&after), &schema::resolve(&before));
+    let unused = Impact::between(&after.schema(), &before.schema());
     if unused.is_empty() {
         println!("schema: no change");
     } else {

@@ -17,7 +17,7 @@ pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
         .map(|d| d.provider())
         .or(loaded.config.database.provider)
         .unwrap_or(Dialect::Sqlite);
-    let schema = schema::resolve(&loaded.config);
+    let schema = loaded.config.schema();
     if schema.namespace.is_some() && dialect != Dialect::Postgres {
         anyhow::bail!(schema::schema_name_error(dialect));
     }

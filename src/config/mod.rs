@@ -15,8 +15,11 @@ use indexmap::IndexMap;
 pub use env::{Env, EnvIssue, IssueKind};
 pub use parse::parse_str;
 
-use crate::model::{Dialect, FieldType, IdStrategy, Line, Literal, OnDelete};
-use crate::schema::plugins::PluginOptions;
+use crate::model::{Dialect, IdStrategy, Line};
+pub use crate::schema::options::{
+    AdditionalField, AdditionalReference, ModelConfig, PluginsConfig, RateLimitConfig,
+    RateLimitStorage, SecondaryStorageConfig,
+};
 
 /// The default config file name, looked up in `--cwd`.
 pub const FILE_NAME: &str = "rustauth.toml";
@@ -37,26 +40,6 @@ pub enum ConfigError {
     /// The path exists but is no regular file: `what` says what it is.
     #[error("config file {path} {what}; pass a rustauth.toml file to --config")]
     NotAFile { path: String, what: String },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RateLimitStorage {
-    #[default]
-    Memory,
-    SecondaryStorage,
-    Database,
-}
-
-impl RateLimitStorage {
-    pub const NAMES: [&'static str; 3] = ["memory", "secondary-storage", "database"];
-    pub fn parse(s: &str) -> Option<RateLimitStorage> {
-        Some(match s {
-            "memory" => RateLimitStorage::Memory,
-            "secondary-storage" => RateLimitStorage::SecondaryStorage,
-            "database" => RateLimitStorage::Database,
-            _ => return None,
-        })
-    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -109,63 +92,6 @@ impl Default for SecurityConfig {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct RateLimitConfig {
-    pub storage: RateLimitStorage,
-    pub model_name: Option<String>,
-    /// Logical field (`key`, `count`, `lastRequest`) -> column name.
-    pub fields: IndexMap<String, String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct SecondaryStorageConfig {
-    pub enabled: bool,
-    pub store_session_in_database: bool,
-    pub store_verification_in_database: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct PluginsConfig {
-    /// Plugin ids in the order the file lists them (that order is output order).
-    pub enabled: Vec<String>,
-    /// `[plugins.<id>]` options by plugin id.
-    pub options: IndexMap<String, PluginOptions>,
-}
-
-/// `[models.<key>.additional_fields.<name>]`.
-#[derive(Debug, Clone, PartialEq)]
-pub struct AdditionalField {
-    pub ty: FieldType,
-    pub field_name: Option<String>,
-    pub required: bool,
-    pub unique: bool,
-    pub index: bool,
-    pub sortable: bool,
-    pub bigint: bool,
-    /// `default = "now"` (upstream's `() => new Date()`).
-    pub default_now: bool,
-    /// `default = <string, integer or boolean>`: a static default.
-    pub default: Option<Literal>,
-    pub references: Option<AdditionalReference>,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct AdditionalReference {
-    pub model: String,
-    pub field: String,
-    pub on_delete: OnDelete,
-}
-
-/// `[models.<key>]`.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ModelConfig {
-    pub model_name: Option<String>,
-    /// Logical field name -> column name.
-    pub fields: IndexMap<String, String>,
-    /// In the order the file lists them.
-    pub additional_fields: IndexMap<String, AdditionalField>,
-}
-
 /// The whole configuration, with defaults filled in.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Config {
@@ -181,6 +107,24 @@ pub struct Config {
 }
 
 impl Config {
+    /// What the schema is resolved from (`schema::resolve`).
+    pub fn schema_options(&self) -> crate::schema::Options<'_> {
+        crate::schema::Options {
+            line: self.project.better_auth,
+            id: self.database.generate_id,
+            namespace: self.database.schema.as_deref(),
+            plugins: &self.plugins,
+            models: &self.models,
+            rate_limit: &self.rate_limit,
+            secondary_storage: &self.secondary_storage,
+        }
+    }
+
+    /// The target schema of this configuration.
+    pub fn schema(&self) -> crate::schema::Schema {
+        crate::schema::resolve(&self.schema_options())
+    }
+
     /// The folder the config's relative paths are relative to: the config's folder, or
     /// `cwd` when there is no file.
     pub fn base_dir(&self, cwd: &Path) -> PathBuf {
@@ -289,9 +233,11 @@ pub fn load(
             })?;
             let mut c = parse_str(&text, &p.display().to_string(), line)?;
             c.path = Some(p.clone());
-            crate::schema::rename_collisions(&c).map_err(|message| ConfigError::Invalid {
-                path: p.display().to_string(),
-                message,
+            crate::schema::rename_collisions(&c.schema_options()).map_err(|message| {
+                ConfigError::Invalid {
+                    path: p.display().to_string(),
+                    message,
+                }
             })?;
             c
         }

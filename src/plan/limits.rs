@@ -300,7 +300,7 @@ mod tests {
     use crate::db::catalog::{CatalogColumn, CatalogTable};
 
     fn schema() -> Schema {
-        crate::schema::resolve(&crate::config::Config::default())
+        crate::config::Config::default().schema()
     }
 
     fn fresh(schema: &Schema, dialect: Dialect) -> Vec<Ddl> {
@@ -493,7 +493,7 @@ mod tests {
     fn index_names_on_the_1_6_line() {
         let mut config = crate::config::Config::default();
         config.project.better_auth = crate::model::Line::V1_6;
-        let mut s = crate::schema::resolve(&config);
+        let mut s = config.schema();
         let session = s.tables.iter_mut().find(|t| t.key == "session").unwrap();
         session.name = "s".repeat(60);
         let p = check(

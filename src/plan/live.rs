@@ -4,7 +4,7 @@
 use crate::config::{Loaded, adapter};
 use crate::db::{Db, DbError, Options, Target};
 use crate::model::Dialect;
-use crate::schema::{self, Schema};
+use crate::schema::Schema;
 
 use super::{Plan, PlanError, diff};
 
@@ -101,7 +101,7 @@ pub async fn connect_and_plan(
     opts: &Options,
 ) -> Result<Live, LiveError> {
     let target = target(loaded, command)?;
-    let schema = schema::resolve(&loaded.config);
+    let schema = loaded.config.schema();
     let mut db = Db::open(&target, opts).await?;
     let plan = replan(&mut db, &schema, resume_from(loaded, kind)).await?;
     Ok(Live {

@@ -3,7 +3,7 @@ use crate::config::Config;
 use crate::db::catalog::{CatalogColumn, CatalogTable};
 
 fn core() -> Schema {
-    crate::schema::resolve(&Config::default())
+    Config::default().schema()
 }
 
 #[test]

@@ -4,14 +4,18 @@
 
 pub mod core;
 pub mod field;
+pub mod options;
 pub mod plugins;
 
 use indexmap::IndexMap;
 
-use crate::config::{AdditionalField, Config, RateLimitStorage};
 use crate::model::IdStrategy;
 use crate::model::{Line, Literal};
 use field::{FieldDef, FieldType, IndexDef, OnDelete, Reference, TableDef};
+use options::{
+    AdditionalField, ModelConfig, PluginsConfig, RateLimitConfig, RateLimitStorage,
+    SecondaryStorageConfig,
+};
 
 /// A resolved foreign key.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +82,19 @@ pub fn schema_name_error(dialect: crate::model::Dialect) -> String {
     format!(
         "`database.schemaName` is only supported on PostgreSQL, but the configured database type is \"{dialect}\"."
     )
+}
+
+/// What a schema is resolved from (what a configuration's `schema_options` gives).
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub line: Line,
+    pub id: IdStrategy,
+    /// `database.schema`: qualifies names on the 1.7 line (PostgreSQL).
+    pub namespace: Option<&'a str>,
+    pub plugins: &'a PluginsConfig,
+    pub models: &'a IndexMap<String, ModelConfig>,
+    pub rate_limit: &'a RateLimitConfig,
+    pub secondary_storage: &'a SecondaryStorageConfig,
 }
 
 /// The target schema for a configuration.
@@ -196,7 +213,7 @@ pub fn known_field_keys(model: &str) -> Vec<String> {
 
 /// Upstream `getAuthTables`: core tables with plugin and additional fields, then plugin
 /// tables in order of first appearance, then rateLimit.
-fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
+fn auth_tables(config: &Options<'_>) -> IndexMap<String, AuthTable> {
     let model = |key: &str| config.models.get(key);
     // `optional`: the defining plugin makes its additional fields nullable
     // (see `TableDef::additional_fields_optional`).
@@ -214,7 +231,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
     // fields are part of the definition of the plugin that defines it in full (upstream:
     // organization's `schema.<model>.additionalFields`), so they follow that plugin's
     // fields, before fields that later plugins add and after those of earlier ones.
-    let line = config.project.better_auth;
+    let line = config.line;
     let mut plugin_tables: IndexMap<String, PluginTable> = IndexMap::new();
     let mut with_additional: Vec<String> = Vec::new();
     for id in &config.plugins.enabled {
@@ -367,7 +384,7 @@ fn auth_tables(config: &Config) -> IndexMap<String, AuthTable> {
 /// Renames that make two things one: two fields of a model on one column, or two models
 /// on one table. Upstream would merge them silently (or fail half-way in the database);
 /// rustauth refuses the config. The error names both and the fix.
-pub fn rename_collisions(config: &Config) -> Result<(), String> {
+pub fn rename_collisions(config: &Options<'_>) -> Result<(), String> {
     let tables = auth_tables(config);
     let mut table_of: IndexMap<&str, &str> = IndexMap::new();
     for (key, t) in &tables {
@@ -437,7 +454,7 @@ fn reference_path(
 
 /// Resolves the target schema of a configuration (upstream `getSchema`, then tables
 /// ordered as `getMigrations` orders them).
-pub fn resolve(config: &Config) -> Schema {
+pub fn resolve(config: &Options<'_>) -> Schema {
     let tables = auth_tables(config);
     let mut schema: IndexMap<String, Table> = IndexMap::new();
     for (key, t) in &tables {
@@ -522,14 +539,13 @@ pub fn resolve(config: &Config) -> Schema {
     // getMigrations inserts each table before the first one of a higher order: a stable
     // sort by order, tables without one last.
     tables.sort_by_key(|t| t.order.unwrap_or(u32::MAX));
-    let line = config.project.better_auth;
+    let line = config.line;
     Schema {
         line,
-        id: config.database.generate_id,
+        id: config.id,
         namespace: config
-            .database
-            .schema
-            .clone()
+            .namespace
+            .map(str::to_string)
             .filter(|_| line == Line::V1_7),
         tables,
     }

@@ -201,7 +201,7 @@ fn plugin_data_matches_upstream_get_auth_tables() {
                 serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
             let up = up.as_object().expect("object");
             let with_jwt = id != "jwt" && up.contains_key("jwks");
-            let ours = auth_tables(&config_for(id, line, with_jwt));
+            let ours = auth_tables(&config_for(id, line, with_jwt).schema_options());
             let up_keys: Vec<&String> = up.keys().collect();
             let our_keys: Vec<&String> = ours.keys().collect();
             if up_keys != our_keys {
@@ -226,16 +226,16 @@ fn plugin_data_matches_upstream_get_auth_tables() {
 #[test]
 fn renames_that_collide_are_refused() {
     let mut c = Config::default();
-    assert_eq!(rename_collisions(&c), Ok(()));
+    assert_eq!(rename_collisions(&c.schema_options()), Ok(()));
     let user = c.models.entry("user".into()).or_default();
     user.fields.insert("email".into(), "contact".into());
-    assert_eq!(rename_collisions(&c), Ok(()));
+    assert_eq!(rename_collisions(&c.schema_options()), Ok(()));
     c.models
         .get_mut("user")
         .unwrap()
         .fields
         .insert("name".into(), "contact".into());
-    let e = rename_collisions(&c).unwrap_err();
+    let e = rename_collisions(&c.schema_options()).unwrap_err();
     assert!(
         e.contains("`name` and `email`") && e.contains("\"contact\""),
         "{e}"
@@ -243,7 +243,7 @@ fn renames_that_collide_are_refused() {
 
     let mut c = Config::default();
     c.models.entry("account".into()).or_default().model_name = Some("session".into());
-    let e = rename_collisions(&c).unwrap_err();
+    let e = rename_collisions(&c.schema_options()).unwrap_err();
     assert!(
         e.contains("`session` and `account`") && e.contains("[models.account] model_name"),
         "{e}"
@@ -254,5 +254,10 @@ fn renames_that_collide_are_refused() {
         .iter()
         .map(|s| s.to_string())
         .collect();
-    assert_eq!(rename_collisions(&c), Ok(()), "{:?}", c.plugins.enabled);
+    assert_eq!(
+        rename_collisions(&c.schema_options()),
+        Ok(()),
+        "{:?}",
+        c.plugins.enabled
+    );
 }

@@ -1,0 +1,84 @@
+//! What the schema is resolved from: the plain options a configuration produces (`config`
+//! fills them from rustauth.toml; `schema` never reads the config itself).
+
+use indexmap::IndexMap;
+
+use crate::model::{FieldType, Literal, OnDelete};
+use crate::schema::plugins::PluginOptions;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RateLimitStorage {
+    #[default]
+    Memory,
+    SecondaryStorage,
+    Database,
+}
+
+impl RateLimitStorage {
+    pub const NAMES: [&'static str; 3] = ["memory", "secondary-storage", "database"];
+    pub fn parse(s: &str) -> Option<RateLimitStorage> {
+        Some(match s {
+            "memory" => RateLimitStorage::Memory,
+            "secondary-storage" => RateLimitStorage::SecondaryStorage,
+            "database" => RateLimitStorage::Database,
+            _ => return None,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RateLimitConfig {
+    pub storage: RateLimitStorage,
+    pub model_name: Option<String>,
+    /// Logical field (`key`, `count`, `lastRequest`) -> column name.
+    pub fields: IndexMap<String, String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SecondaryStorageConfig {
+    pub enabled: bool,
+    pub store_session_in_database: bool,
+    pub store_verification_in_database: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PluginsConfig {
+    /// Plugin ids in the order the file lists them (that order is output order).
+    pub enabled: Vec<String>,
+    /// `[plugins.<id>]` options by plugin id.
+    pub options: IndexMap<String, PluginOptions>,
+}
+
+/// `[models.<key>.additional_fields.<name>]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalField {
+    pub ty: FieldType,
+    pub field_name: Option<String>,
+    pub required: bool,
+    pub unique: bool,
+    pub index: bool,
+    pub sortable: bool,
+    pub bigint: bool,
+    /// `default = "now"` (upstream's `() => new Date()`).
+    pub default_now: bool,
+    /// `default = <string, integer or boolean>`: a static default.
+    pub default: Option<Literal>,
+    pub references: Option<AdditionalReference>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct AdditionalReference {
+    pub model: String,
+    pub field: String,
+    pub on_delete: OnDelete,
+}
+
+/// `[models.<key>]`.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModelConfig {
+    pub model_name: Option<String>,
+    /// Logical field name -> column name.
+    pub fields: IndexMap<String, String>,
+    /// In the order the file lists them.
+    pub additional_fields: IndexMap<String, AdditionalField>,
+}
