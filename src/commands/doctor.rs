@@ -360,7 +360,7 @@ fn database_url_check(
     };
     let shown = redact_url(&raw);
     let base = config.base_dir(&global.cwd);
-    match Target::from_config(config, &state.env, &base) {
+    match crate::plan::live::target_from_config(config, &state.env, &base) {
         Ok(t) => {
             let shown = if shown == UNPARSEABLE {
                 t.describe()

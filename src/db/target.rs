@@ -3,8 +3,6 @@
 
 use std::path::Path;
 
-use super::DbError;
-use crate::config::{Config, Env};
 use crate::model::Dialect;
 use crate::url::{ParsedUrl, UrlError, percent_decode};
 
@@ -165,37 +163,16 @@ impl std::fmt::Debug for Target {
 }
 
 const SCHEMES: &str = "sqlite://, postgres://, mysql:// (or mariadb://), mssql://";
-
 impl Target {
-    /// Resolves the URL of a config. `base` is the folder relative SQLite paths are
-    /// relative to.
-    pub fn from_config(config: &Config, env: &Env, base: &Path) -> Result<Target, DbError> {
-        let var = &config.database.url_env;
-        let (url, source) = match env.get_non_empty(var) {
-            Some(u) => (u, format!("${var}")),
-            None => match &config.database.url {
-                Some(u) if !u.is_empty() => (u.clone(), "database.url".to_string()),
-                _ => {
-                    return Err(DbError(format!(
-                        "no database URL: set {var} (database.url_env) in the environment or .env, or database.url in rustauth.toml"
-                    )));
-                }
-            },
-        };
-        let target = Target::parse(&url, base).map_err(|e| DbError(format!("{source}: {e}")))?;
-        if let Some(p) = config.database.provider
-            && p != target.provider
-        {
-            return Err(DbError(format!(
-                "database.provider is {p} but {source} is a {} URL; make them agree",
-                target.provider
-            )));
+    /// The PostgreSQL schema the tables live in (`database.schema`), and whether without
+    /// one it is `current_schema()` (the 1.7 line) rather than upstream 1.6.9's first
+    /// real entry of `search_path`.
+    pub fn with_schema(self, schema: Option<String>, current_schema: bool) -> Target {
+        Target {
+            schema,
+            current_schema,
+            ..self
         }
-        Ok(Target {
-            schema: config.database.schema.clone(),
-            current_schema: config.project.better_auth >= crate::model::Line::V1_7,
-            ..target
-        })
     }
 
     /// Parses a URL with the one URL parser ([`crate::url`]); errors never echo it.

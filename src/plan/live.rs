@@ -65,7 +65,7 @@ pub fn target(loaded: &Loaded, command: &str) -> Result<Target, LiveError> {
             "`rustauth {command}` does not support mssql: rustauth writes SQL Server SQL only; use `rustauth generate --dialect mssql` and apply the file with your SQL Server tooling"
         )));
     }
-    let target = Target::from_config(config, &loaded.env, &config.base_dir(&loaded.cwd))?;
+    let target = target_from_config(config, &loaded.env, &config.base_dir(&loaded.cwd))?;
     if config.project.better_auth >= crate::model::Line::V1_7
         && config.database.schema.is_some()
         && target.provider != Dialect::Postgres
@@ -180,4 +180,39 @@ pub fn name_error(plan: &Plan) -> Option<String> {
         1 => first.clone(),
         n => format!("{first} (and {} more name problem(s))", n - 1),
     })
+}
+
+/// The database a config names: the URL in the variable `database.url_env` names, else
+/// `database.url`; it must agree with `database.provider`. `base`: the folder relative
+/// SQLite paths are relative to.
+pub fn target_from_config(
+    config: &crate::config::Config,
+    env: &crate::config::Env,
+    base: &std::path::Path,
+) -> Result<Target, DbError> {
+    let var = &config.database.url_env;
+    let (url, source) = match env.get_non_empty(var) {
+        Some(u) => (u, format!("${var}")),
+        None => match &config.database.url {
+            Some(u) if !u.is_empty() => (u.clone(), "database.url".to_string()),
+            _ => {
+                return Err(DbError(format!(
+                    "no database URL: set {var} (database.url_env) in the environment or .env, or database.url in rustauth.toml"
+                )));
+            }
+        },
+    };
+    let target = Target::parse(&url, base).map_err(|e| DbError(format!("{source}: {e}")))?;
+    if let Some(p) = config.database.provider
+        && p != target.provider
+    {
+        return Err(DbError(format!(
+            "database.provider is {p} but {source} is a {} URL; make them agree",
+            target.provider
+        )));
+    }
+    Ok(target.with_schema(
+        config.database.schema.clone(),
+        config.project.better_auth >= crate::model::Line::V1_7,
+    ))
 }
