@@ -260,3 +260,34 @@ pub fn ids(line: Line) -> Vec<&'static str> {
         .map(|p| p.id)
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every option key a plugin file reads (`opts.enabled("…")`, `opts.text("…")`) is
+    /// one its spec declares: a typo in a key would otherwise silently disable the option.
+    #[test]
+    fn plugin_files_read_only_declared_option_keys() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/schema/plugins");
+        let mut checked = 0;
+        for spec in REGISTRY {
+            let file = dir.join(format!("{}.rs", spec.id.replace('-', "_")));
+            let text = std::fs::read_to_string(&file)
+                .unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+            for reader in ["enabled(\"", "text(\""] {
+                for (i, _) in text.match_indices(reader) {
+                    let rest = &text[i + reader.len()..];
+                    let key = &rest[..rest.find('"').expect("closing quote")];
+                    assert!(
+                        spec.options.iter().any(|o| o.key == key),
+                        "{}: reads option `{key}`, which its spec does not declare",
+                        spec.id
+                    );
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked >= 8, "only {checked} option reads found");
+    }
+}
