@@ -44,13 +44,16 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let schema = crate::schema::resolve(&loaded.config);
 
     let live_mode = args.dialect.is_none();
-    let sql = match args.dialect {
+    let (sql, what) = match args.dialect {
         Some(d) => {
             let dialect = d.provider();
             if schema.namespace.is_some() && dialect != Dialect::Postgres {
                 bail!(crate::schema::schema_name_error(dialect));
             }
-            crate::plan::fresh(&schema, dialect).sql(&schema)
+            (
+                crate::plan::fresh(&schema, dialect).sql(&schema),
+                "init".to_string(),
+            )
         }
         None => {
             if loaded.config.path.is_none() {
@@ -72,6 +75,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let hash = sha256_hex(&sql);
     let header = format!("{PLAN_HEADER}{hash}");
     let contents = format!("{header}\n{sql}\n");
+    let file_name = |version: &str| file_name(version, &what);
 
     let base = loaded.config.base_dir(&loaded.cwd);
     // A folder for a new versioned file, or the --output file.
@@ -175,9 +179,51 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// The name of a new migration file for a version.
-fn file_name(version: &str) -> String {
-    format!("{version}_rustauth.sql")
+/// The name of a new migration file for a version: `<version>_rustauth_<what>.sql`, which
+/// sqlx reads as version `<version>`, description `rustauth <what>`.
+fn file_name(version: &str, what: &str) -> String {
+    format!("{version}_rustauth_{what}.sql")
+}
+
+/// What a plan does, for its file name: `init` when it creates the `user` table (the
+/// first plan of a database); else `add_<plugin>` for the enabled plugins whose tables or
+/// columns it creates (`add_two_factor`, `add_two_factor_organization`; `add_plugins`
+/// beyond three); else `add_tables`, `add_columns` or `add_indexes`.
+fn plan_what(
+    config: &crate::config::Config,
+    schema: &crate::schema::Schema,
+    plan: &crate::plan::Plan,
+) -> String {
+    let user = schema.tables.iter().find(|t| t.key == "user");
+    if user.is_some_and(|u| plan.created.contains(&u.name)) {
+        return "init".into();
+    }
+    let mut plugins = Vec::new();
+    for id in &config.plugins.enabled {
+        let mut without = config.clone();
+        without.plugins.enabled.retain(|p| p != id);
+        let impact = super::plugins::Impact::between(&crate::schema::resolve(&without), schema);
+        let touched = impact.tables.iter().any(|(t, _)| plan.created.contains(t))
+            || impact.columns.iter().any(|(t, c)| {
+                plan.added
+                    .iter()
+                    .any(|(pt, cols)| pt == t && cols.contains(c))
+            });
+        if touched {
+            plugins.push(
+                id.chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect::<String>(),
+            );
+        }
+    }
+    match plugins.len() {
+        0 if !plan.created.is_empty() => "add_tables".into(),
+        0 if !plan.added.is_empty() => "add_columns".into(),
+        0 => "add_indexes".into(),
+        1..=3 => format!("add_{}", plugins.join("_")),
+        _ => "add_plugins".into(),
+    }
 }
 
 /// Creates a new file `dir/<file_name(version)>` with create-new semantics, starting at
@@ -205,8 +251,9 @@ fn create_versioned(
     )
 }
 
-/// The plan's SQL against the configured database (warnings on stderr).
-fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<String> {
+/// The plan's SQL against the configured database (warnings on stderr), and what it does
+/// (for the file name).
+fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(String, String)> {
     use crate::plan::live::{self, LiveError};
     let opts =
         crate::db::Options::read_only(std::time::Duration::from_secs(args.connect.connect_timeout));
@@ -229,7 +276,8 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<Strin
                     );
                     crate::report::print_blockers(&l.plan.blockers);
                 }
-                Ok(l.plan.script(&l.schema))
+                let what = plan_what(&loaded.config, &l.schema, &l.plan);
+                Ok((l.plan.script(&l.schema), what))
             }
             Err(LiveError::Guidance(msg)) => bail!("{msg}"),
             Err(LiveError::Failed(msg)) => bail!(msg),

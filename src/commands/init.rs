@@ -536,7 +536,7 @@ production = false  # true: `secret` and `doctor` checks fail on every finding
 adapter = {adapter}
 provider = {provider}
 url_env = "DATABASE_URL"  # the variable that holds the connection URL (see .env)
-migrations_dir = "migrations/rustauth"
+migrations_dir = "migrations"
 
 [security]
 secret_env = "RUSTAUTH_SECRET"  # generate a value with `rustauth secret`
