@@ -96,7 +96,12 @@ fn workflow(engine: Engine) {
     sqlx_run(&db, &migrations).unwrap_or_else(|e| panic!("sqlx run 2 ({files:?}): {e}"));
 
     let r = run_config(&config, &db.url, &["db", "status", "--check"]);
-    assert_eq!(r.code, 0, "status after sqlx applied everything\n{}", r.both());
+    assert_eq!(
+        r.code,
+        0,
+        "status after sqlx applied everything\n{}",
+        r.both()
+    );
     let r = run_config(&config, &db.url, &["generate", "--yes"]);
     assert_eq!(r.code, 0, "{}", r.both());
     assert!(
@@ -122,7 +127,11 @@ fn workflow(engine: Engine) {
             assert!(r.stderr.contains(needle), "{needle}: {}", r.both());
         }
     }
-    assert_eq!(db.catalog(), before, "a refused migrate changed the database");
+    assert_eq!(
+        db.catalog(),
+        before,
+        "a refused migrate changed the database"
+    );
     assert_eq!(db.history_rows(), 0, "a refused migrate wrote history");
 }
 

@@ -43,6 +43,22 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     }
     let schema = crate::schema::resolve(&loaded.config);
 
+    if let Some(d) = args.dialect
+        && args.output.is_none()
+    {
+        let dialect = d.provider();
+        if schema.namespace.is_some() && dialect != Dialect::Postgres {
+            bail!(crate::schema::schema_name_error(dialect));
+        }
+        let dir = match &args.output_dir {
+            Some(d) => absolute(&loaded.cwd, d),
+            None => loaded
+                .config
+                .base_dir(&loaded.cwd)
+                .join(&loaded.config.database.migrations_dir),
+        };
+        return offline_versioned(&loaded.config, &args, &schema, dialect, &dir, &track);
+    }
     let live_mode = args.dialect.is_none();
     let (sql, what) = match args.dialect {
         Some(d) => {
@@ -179,6 +195,86 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
+/// An offline generate into a folder: under the folder's lock, the plan from the last
+/// snapshot there (the whole schema without one, or with `--from-scratch`), its file, and
+/// the snapshot of where it leads.
+fn offline_versioned(
+    config: &crate::config::Config,
+    args: &GenerateArgs,
+    schema: &crate::schema::Schema,
+    dialect: Dialect,
+    dir: &Path,
+    track: &dyn Fn(&str),
+) -> Result<Exit> {
+    use super::snapshot;
+    let _lock = crate::fsutil::lock_dir(dir)?;
+    let base = if args.from_scratch {
+        None
+    } else {
+        snapshot::last(dir, dialect)?
+    };
+    let plan = match &base {
+        None => crate::plan::fresh(schema, dialect),
+        Some(b) => {
+            crate::plan::diff(schema, &b.catalog, dialect).map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+    };
+    let sql = plan.sql(schema);
+    if sql.is_empty() {
+        println!("Your schema is already up to date.");
+        track("no_changes");
+        return Ok(Exit::Ok);
+    }
+    let what = match &base {
+        None => "init".to_string(),
+        Some(_) => plan_what(config, schema, &plan),
+    };
+    let header = format!("{PLAN_HEADER}{}", sha256_hex(&sql));
+    let contents = format!("{header}\n{sql}\n");
+    if !args.force
+        && let Some(existing) = file_with_header(dir, &header)
+    {
+        println!(
+            "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
+            existing.display()
+        );
+        track("no_changes");
+        return Ok(Exit::Ok);
+    }
+    let written = create_versioned(dir, &|v| file_name(v, &what), contents.as_bytes())?;
+    let name_of = |p: &Path| {
+        p.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    };
+    let mut files = Vec::new();
+    if let Some(b) = &base {
+        files.extend(b.files.iter().cloned());
+        files.push((name_of(&b.path), snapshot::sha256_of(&b.path)?));
+    }
+    files.push((name_of(&written), sha256_hex(&contents)));
+    let catalog = snapshot::after(base.as_ref().map(|b| &b.catalog), schema, dialect);
+    let json_path = written.with_extension("json");
+    match crate::fsutil::write_new(
+        &json_path,
+        snapshot::to_json(&catalog, dialect, &files).as_bytes(),
+        None,
+    ) {
+        Ok(()) => {}
+        Err(NewFileError::Exists) => bail!(
+            "{} exists already, so the snapshot of {} could not be written: move it away and delete {}, then run generate again",
+            json_path.display(),
+            written.display(),
+            written.display()
+        ),
+        Err(NewFileError::Other(e)) => return Err(e),
+    }
+    println!("Schema written to {}", written.display());
+    track("generated");
+    Ok(Exit::Ok)
+}
+
 /// The name of a new migration file for a version: `<version>_rustauth_<what>.sql`, which
 /// sqlx reads as version `<version>`, description `rustauth <what>`.
 fn file_name(version: &str, what: &str) -> String {
@@ -239,6 +335,11 @@ fn create_versioned(
     let mut version: u64 = first.parse().unwrap_or(0);
     for _ in 0..10_000 {
         let path = dir.join(file_name(&version.to_string()));
+        // The snapshot beside it needs its name free too.
+        if std::fs::symlink_metadata(path.with_extension("json")).is_ok() {
+            version += 1;
+            continue;
+        }
         match crate::fsutil::write_new(&path, contents, None) {
             Ok(()) => return Ok(path),
             Err(NewFileError::Exists) => version += 1,
@@ -293,8 +394,9 @@ pub fn timestamp() -> String {
 }
 
 /// The version of a new file in `dir`: now (`YYYYMMDDHHMMSS`), or one past the highest
-/// version already there, so two plans written in one second never share a name and a
-/// new file always sorts after the others (as sqlx applies them).
+/// version already there (of a `.sql` file or a snapshot), so two plans written in one
+/// second never share a name and a new file always sorts after the others (as sqlx
+/// applies them).
 fn next_version(dir: &Path) -> String {
     let now = timestamp();
     let highest = std::fs::read_dir(dir)
@@ -304,7 +406,7 @@ fn next_version(dir: &Path) -> String {
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let version = name.split('_').next()?.to_string();
-            (name.ends_with(".sql")
+            ((name.ends_with(".sql") || name.ends_with(".json"))
                 && !version.is_empty()
                 && version.bytes().all(|b| b.is_ascii_digit()))
             .then(|| version.parse::<u64>().ok())
@@ -338,6 +440,15 @@ fn open_regular(path: &Path) -> Option<std::fs::File> {
     }
     let f = opts.open(path).ok()?;
     f.metadata().ok()?.is_file().then_some(f)
+}
+
+/// The first line of a regular file (without its line break).
+pub(crate) fn first_line(path: &Path) -> Option<String> {
+    use std::io::BufRead;
+    let f = open_regular(path)?;
+    let mut first = String::new();
+    std::io::BufReader::new(f).read_line(&mut first).ok()?;
+    Some(first.trim_end().to_string())
 }
 
 /// A `.sql` file in `dir` whose first line is `header`. Only regular files (symbolic
