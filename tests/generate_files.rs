@@ -218,7 +218,8 @@ fn offline_chain_on(engine: Engine) {
         &["plugins", "add", "two-factor", "organization"],
     );
     let status = run_config(&config, &db.url, &["db", "status", "--json"]);
-    let live: serde_json::Value = serde_json::from_str(&status.stdout).expect(&status.both());
+    let live: serde_json::Value =
+        serde_json::from_str(&status.stdout).unwrap_or_else(|_| panic!("{}", status.both()));
     let r = gen_offline(&config, engine.dialect(), &[]);
     assert_eq!(r.code, 0, "{}", r.both());
     let sql = names(&m, ".sql");
