@@ -295,7 +295,7 @@ pub struct GenerateArgs {
     /// Write the SQL for an empty database of this dialect, without connecting.
     #[arg(long, value_enum)]
     pub dialect: Option<DialectArg>,
-    /// The file to write (default: <migrations_dir>/<YYYYMMDDHHMMSS>_rustauth.sql).
+    /// The file to write (default: <migrations_dir>/<YYYYMMDDHHMMSS>_rustauth_<what>.sql).
     #[arg(long, value_name = "FILE")]
     pub output: Option<PathBuf>,
     /// The folder to write the timestamped file in (default: database.migrations_dir).
@@ -304,6 +304,10 @@ pub struct GenerateArgs {
     /// Write even when a file in the folder already holds the same plan.
     #[arg(long)]
     pub force: bool,
+    /// With --dialect: write the whole schema, not the difference from the last snapshot
+    /// in the migrations folder.
+    #[arg(long, requires = "dialect")]
+    pub from_scratch: bool,
     /// The Better Auth line (default: `[project] better_auth`, else 1.7).
     #[arg(long, value_enum, value_name = "LINE")]
     pub better_auth: Option<LineArg>,

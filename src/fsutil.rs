@@ -260,6 +260,30 @@ pub fn write_new(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(), 
     result
 }
 
+/// Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO's
+/// open waits for a writer), then checked on the open file, so nothing can be swapped
+/// in between.
+pub fn open_regular(path: &Path) -> Option<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let f = opts.open(path).ok()?;
+    f.metadata().ok()?.is_file().then_some(f)
+}
+
+/// The first line of a regular file (without its line break).
+pub fn first_line(path: &Path) -> Option<String> {
+    use std::io::BufRead;
+    let f = open_regular(path)?;
+    let mut first = String::new();
+    std::io::BufReader::new(f).read_line(&mut first).ok()?;
+    Some(first.trim_end().to_string())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

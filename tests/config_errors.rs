@@ -669,33 +669,39 @@ fn now_stamp() -> String {
     time::OffsetDateTime::now_utc().format(&fmt).unwrap()
 }
 
-/// `^\d{14}_rustauth\.sql$`
+/// `^\d{14}_rustauth_init\.sql$` (an offline generate writes the whole schema: `init`)
 fn is_migration_name(name: &str) -> bool {
-    name.len() == 14 + "_rustauth.sql".len()
+    name.len() == 14 + "_rustauth_init.sql".len()
         && name[..14].bytes().all(|b| b.is_ascii_digit())
-        && &name[14..] == "_rustauth.sql"
+        && &name[14..] == "_rustauth_init.sql"
 }
 
 #[test]
 fn migration_name_format() {
-    assert!(is_migration_name("20261126214230_rustauth.sql"));
-    assert!(!is_migration_name("2026112621423_rustauth.sql"));
-    assert!(!is_migration_name("2026112621423x_rustauth.sql"));
-    assert!(!is_migration_name("20261126214230_rustauth.sql.bak"));
+    assert!(is_migration_name("20261126214230_rustauth_init.sql"));
+    assert!(!is_migration_name("2026112621423_rustauth_init.sql"));
+    assert!(!is_migration_name("2026112621423x_rustauth_init.sql"));
+    assert!(!is_migration_name("20261126214230_rustauth_init.sql.bak"));
 }
 
 #[test]
 fn generate_default_path_is_migrations_dir_with_a_utc_timestamp() {
-    // Without a config: <cwd>/migrations/rustauth.
+    // Without a config: <cwd>/migrations.
     let dir = tempfile::tempdir().unwrap();
     let before = now_stamp();
     let r = generate(dir.path(), &["--adapter", "sqlx", "--dialect", "sqlite"]);
     let after = now_stamp();
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let written = files(dir.path());
-    assert_eq!(written.len(), 1, "{written:?}");
-    let (folder, name) = written[0].rsplit_once('/').unwrap();
-    assert_eq!(folder, "migrations/rustauth");
+    // The SQL and its snapshot beside it.
+    assert_eq!(written.len(), 2, "{written:?}");
+    assert_eq!(
+        written[0].replace(".json", ".sql"),
+        written[1],
+        "{written:?}"
+    );
+    let (folder, name) = written[1].rsplit_once('/').unwrap();
+    assert_eq!(folder, "migrations");
     assert!(is_migration_name(name), "{name}");
     assert!(
         before.as_str() <= &name[..14] && &name[..14] <= after.as_str(),
@@ -717,7 +723,7 @@ fn generate_default_path_is_migrations_dir_with_a_utc_timestamp() {
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let written = files(dir.path());
-    assert_eq!(written.len(), 2, "{written:?}");
+    assert_eq!(written.len(), 3, "{written:?}");
     let sql = written.iter().find(|f| f.ends_with(".sql")).unwrap();
     let (folder, name) = sql.rsplit_once('/').unwrap();
     assert_eq!(folder, "app/db/auth");
@@ -738,7 +744,7 @@ fn generate_default_path_is_migrations_dir_with_a_utc_timestamp() {
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     let here: Vec<_> = files(dir.path())
         .into_iter()
-        .filter(|f| f.starts_with("elsewhere/"))
+        .filter(|f| f.starts_with("elsewhere/") && f.ends_with(".sql"))
         .collect();
     assert_eq!(here.len(), 1, "{here:?}");
     assert!(is_migration_name(here[0].trim_start_matches("elsewhere/")));
@@ -747,31 +753,37 @@ fn generate_default_path_is_migrations_dir_with_a_utc_timestamp() {
 #[test]
 fn generate_same_plan_writes_nothing_unless_forced() {
     let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("migrations/rustauth");
-    let args = ["--adapter", "sqlx", "--dialect", "sqlite"];
+    let folder = dir.path().join("migrations");
+    let args = ["--adapter", "sqlx", "--dialect", "sqlite", "--from-scratch"];
     let r = generate(dir.path(), &args);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let first = files(&folder);
+    let sqls = |d: &Path| -> Vec<String> {
+        files(d)
+            .into_iter()
+            .filter(|f| f.ends_with(".sql"))
+            .collect()
+    };
+    let first = sqls(&folder);
     assert_eq!(first.len(), 1);
     // Detection is by the plan's hash, not by the file name.
-    let old = folder.join("20000101000000_rustauth.sql");
+    let old = folder.join("20000101000000_rustauth_init.sql");
     std::fs::rename(folder.join(&first[0]), &old).unwrap();
     let content = std::fs::read_to_string(&old).unwrap();
 
     let r = generate(dir.path(), &args);
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(
-        r.stdout.contains("20000101000000_rustauth.sql"),
+        r.stdout.contains("20000101000000_rustauth_init.sql"),
         "{}",
         r.stdout
     );
     assert!(r.stdout.contains("--force"), "{}", r.stdout);
-    assert_eq!(files(&folder), vec!["20000101000000_rustauth.sql"]);
+    assert_eq!(sqls(&folder), vec!["20000101000000_rustauth_init.sql"]);
 
     // --force writes it again, in a new file.
     let r = generate(dir.path(), &[&args[..], &["--force"]].concat());
     assert_eq!(r.code, Some(0), "{}", r.stderr);
-    let now = files(&folder);
+    let now = sqls(&folder);
     assert_eq!(now.len(), 2, "{now:?}");
     let new = now.iter().find(|n| !n.starts_with("2000")).unwrap();
     assert!(is_migration_name(new));
@@ -779,7 +791,11 @@ fn generate_same_plan_writes_nothing_unless_forced() {
 
     // Another plan (another dialect) is not the same plan: written beside it.
     let other = tempfile::tempdir().unwrap();
-    std::fs::write(other.path().join("20000101000000_rustauth.sql"), &content).unwrap();
+    std::fs::write(
+        other.path().join("20000101000000_rustauth_init.sql"),
+        &content,
+    )
+    .unwrap();
     let r = generate(
         dir.path(),
         &[
@@ -787,13 +803,14 @@ fn generate_same_plan_writes_nothing_unless_forced() {
             "sqlx",
             "--dialect",
             "postgres",
+            "--from-scratch",
             "--output-dir",
             other.path().to_str().unwrap(),
         ],
     );
     assert_eq!(r.code, Some(0), "{}", r.stderr);
     assert!(r.stdout.contains("Schema written"), "{}", r.stdout);
-    assert_eq!(files(other.path()).len(), 2);
+    assert_eq!(sqls(other.path()).len(), 2);
 }
 
 #[test]

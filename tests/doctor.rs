@@ -128,7 +128,7 @@ url = "sqlite://auth.db"
 "#,
     );
     write_env(dir, &format!("RUSTAUTH_SECRET={SECRET}\n"), 0o600);
-    std::fs::create_dir_all(dir.join("migrations/rustauth")).unwrap();
+    std::fs::create_dir_all(dir.join("migrations")).unwrap();
 }
 
 #[test]
@@ -385,7 +385,7 @@ fn postgres_pending_plan_fails_then_migrate_makes_it_pass() {
         "[project]\nbase_url = \"http://localhost:3000/api/auth\"\n[database]\nadapter = \"sqlx\"\nprovider = \"postgres\"\n[plugins]\nenabled = [\"two-factor\"]\n",
     );
     write_env(dir.path(), &format!("RUSTAUTH_SECRET={SECRET}\n"), 0o600);
-    std::fs::create_dir_all(dir.path().join("migrations/rustauth")).unwrap();
+    std::fs::create_dir_all(dir.path().join("migrations")).unwrap();
     let env = [("DATABASE_URL", db.url.as_str())];
 
     let doc = json(&doctor(dir.path(), &["--json"], &env));

@@ -146,8 +146,9 @@ fn plan_of(dir: &Path) -> String {
     r.stdout
 }
 
-/// Six different plans into one folder at once: six files, six names, each holding its
-/// plan; the same six again: nothing new (each is already written).
+/// Six different whole-schema plans (`--from-scratch`) into one folder at once: six files,
+/// six names, each holding its plan; the same six again: nothing new (each is already
+/// written).
 #[test]
 fn concurrent_generate_of_different_plans_gives_one_file_each() {
     let dir = tempfile::tempdir().unwrap();
@@ -178,6 +179,7 @@ fn concurrent_generate_of_different_plans_gives_one_file_each() {
                 "generate",
                 "--dialect",
                 "sqlite",
+                "--from-scratch",
                 "--output-dir",
                 out.to_str().unwrap(),
             ],
@@ -207,8 +209,13 @@ fn concurrent_generate_of_different_plans_gives_one_file_each() {
         let files: Vec<PathBuf> = std::fs::read_dir(&out)
             .unwrap()
             .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|e| e == "sql"))
             .collect();
         assert_eq!(files.len(), plugins.len(), "{files:?}");
+        // Each with its snapshot.
+        for f in &files {
+            assert!(f.with_extension("json").is_file(), "{f:?} has no snapshot");
+        }
         if round == 0 {
             let on_disk: BTreeSet<String> = files.iter().map(|f| f.display().to_string()).collect();
             assert_eq!(on_disk, reported);
@@ -217,7 +224,11 @@ fn concurrent_generate_of_different_plans_gives_one_file_each() {
     // Each file holds one of the plans, and every plan is there.
     let mut bodies: BTreeSet<String> = BTreeSet::new();
     for f in std::fs::read_dir(&out).unwrap() {
-        let text = std::fs::read_to_string(f.unwrap().path()).unwrap();
+        let path = f.unwrap().path();
+        if path.extension().is_some_and(|e| e == "json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(path).unwrap();
         let (header, body) = text.split_once('\n').unwrap();
         let body = body.strip_suffix('\n').unwrap();
         assert_eq!(
@@ -234,7 +245,8 @@ fn concurrent_generate_of_different_plans_gives_one_file_each() {
     no_temporary_files(&out);
 }
 
-/// The same plan six times at once: one file, and five runs that say it is written.
+/// The same plan six times at once: one file (and its snapshot), and five runs that find
+/// the schema up to date with it.
 #[test]
 fn concurrent_generate_of_one_plan_writes_it_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -255,11 +267,11 @@ fn concurrent_generate_of_one_plan_writes_it_once() {
         .count();
     let already = runs
         .iter()
-        .filter(|r| r.stdout.contains("already written"))
+        .filter(|r| r.stdout.contains("Your schema is already up to date."))
         .count();
     assert!(runs.iter().all(|r| r.code == 0), "{runs:?}");
     assert_eq!((written, already), (1, 5), "{runs:?}");
-    assert_eq!(std::fs::read_dir(d.join("m")).unwrap().count(), 1);
+    assert_eq!(std::fs::read_dir(d.join("m")).unwrap().count(), 2);
 }
 
 /// A name taken by someone else (a file that is no rustauth plan) moves the new plan to
@@ -273,7 +285,7 @@ fn generate_never_takes_an_existing_name() {
     // Far in the future: the next version is one past it.
     std::fs::write(m.join("99990101000000_theirs.sql"), "-- not ours\n").unwrap();
     std::fs::write(
-        m.join("99990101000001_rustauth.sql"),
+        m.join("99990101000001_rustauth_init.sql"),
         "-- not ours either\n",
     )
     .unwrap();
@@ -291,12 +303,12 @@ fn generate_never_takes_an_existing_name() {
     );
     assert_eq!(r.code, 0, "{}", r.both());
     assert!(
-        r.stdout.contains("99990101000002_rustauth.sql"),
+        r.stdout.contains("99990101000002_rustauth_init.sql"),
         "{}",
         r.both()
     );
     assert_eq!(
-        std::fs::read_to_string(m.join("99990101000001_rustauth.sql")).unwrap(),
+        std::fs::read_to_string(m.join("99990101000001_rustauth_init.sql")).unwrap(),
         "-- not ours either\n"
     );
 }

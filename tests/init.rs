@@ -453,6 +453,10 @@ fn interactive_init_through_a_pseudo_terminal() {
     keys(&mut p, " \r");
     p.exp_string("Put a fresh secret").unwrap();
     keys(&mut p, "y");
+    // A confirmation needs Enter: a lone `y` writes nothing yet.
+    std::thread::sleep(std::time::Duration::from_millis(400));
+    assert!(!d.join("rustauth.toml").exists(), "confirmed without Enter");
+    keys(&mut p, "\r");
     p.exp_string("Next steps").unwrap();
     let rest = p.exp_eof().unwrap();
     assert!(!rest.contains("TtyPw4417"), "{rest:?}");
@@ -511,4 +515,155 @@ fn writes_the_better_auth_line() {
         o.stderr
     );
     assert_eq!(read(d, "rustauth.toml"), before);
+}
+
+/// Esc at a prompt cancels, Ctrl-C too; either way init exits 1, writes nothing and shows
+/// the cursor again (`ESC [?25h`) after the select prompt hid it.
+#[cfg(unix)]
+#[test]
+fn esc_and_ctrl_c_cancel_and_restore_the_cursor() {
+    use rexpect::process::WaitStatus;
+    use rexpect::session::spawn_command;
+    for (key, what) in [("\x1b", "Esc"), ("\x03", "Ctrl-C")] {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("rustauth"));
+        cmd.current_dir(d).arg("init").env("TERM", "xterm");
+        for v in VARS {
+            cmd.env_remove(v);
+        }
+        let mut p = spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
+        p.process_mut().set_kill_timeout(Some(2_000));
+        let shown = p.exp_string("Web framework").unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        p.send(key).unwrap();
+        p.flush().unwrap();
+        let rest = p.exp_eof().unwrap();
+        let all = format!("{shown}{rest}");
+        assert!(
+            rest.contains("init cancelled: nothing was written"),
+            "{what}: {all:?}"
+        );
+        let hidden = all
+            .rfind("\x1b[?25l")
+            .expect("the select prompt hides the cursor");
+        let restored = all.rfind("\x1b[?25h").unwrap_or(0);
+        assert!(
+            restored > hidden,
+            "{what}: the cursor stays hidden: {all:?}"
+        );
+        match p.process().wait().unwrap() {
+            WaitStatus::Exited(_, code) => assert_eq!(code, 1, "{what}"),
+            other => panic!("{what}: init did not exit: {other:?}"),
+        }
+        assert!(
+            std::fs::read_dir(d).unwrap().next().is_none(),
+            "{what}: wrote files"
+        );
+    }
+}
+
+/// The provider follows the URL; a provider and URL that disagree, or a URL that does not
+/// parse, are errors that write nothing; --force rewrites the URL in .env; a fresh project
+/// has `project.base_url`, and doctor's base_url check passes.
+#[test]
+fn the_provider_follows_the_url_and_force_rewrites_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let pg = "postgres://app:Secr3tPw@localhost:5432/app";
+    let o = run(rustauth(d).args(["init", "--yes"]).env("DATABASE_URL", pg));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(!o.stdout.contains("Secr3tPw") && !o.stderr.contains("Secr3tPw"));
+    assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), pg);
+    assert_eq!(
+        loads(d).project.base_url.as_deref(),
+        Some("http://localhost:3000")
+    );
+    let o = run(rustauth(d).args(["doctor", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
+    let base = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "base_url")
+        .unwrap();
+    assert_eq!(base["status"], "ok", "{base}");
+
+    let before = read(d, "rustauth.toml");
+    let env_before = read(d, ".env");
+    for (args, needle) in [
+        (
+            vec![
+                "--provider",
+                "postgres",
+                "--database-url",
+                "mysql://root@localhost/x",
+            ],
+            "--provider postgres disagrees with --database-url, a mysql URL",
+        ),
+        (
+            vec!["--database-url", "garbage"],
+            "--database-url: unparseable",
+        ),
+    ] {
+        let mut all = vec!["init", "--yes", "--force"];
+        all.extend(args);
+        let o = run(rustauth(d).args(&all));
+        assert_eq!(o.code, 1, "{all:?}: {}{}", o.stdout, o.stderr);
+        assert!(
+            o.stderr.starts_with("error: ") && o.stderr.contains(needle),
+            "{}",
+            o.stderr
+        );
+        assert_eq!(o.stderr.lines().count(), 1, "{}", o.stderr);
+        assert_eq!(
+            read(d, "rustauth.toml"),
+            before,
+            "{all:?} changed the config"
+        );
+        assert_eq!(read(d, ".env"), env_before, "{all:?} changed .env");
+    }
+    let o = run(rustauth(d)
+        .args(["init", "--yes"])
+        .env("DATABASE_URL", pg)
+        .args(["--force", "--provider", "mysql"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr.contains("disagrees with $DATABASE_URL"),
+        "{}",
+        o.stderr
+    );
+
+    // The URL .env holds: the provider follows it; another --provider is refused without
+    // --force (nothing written), and replaces it with --force.
+    let o = run(rustauth(d).args(["init", "--yes", "--force"]));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), pg);
+    let dir2 = tempfile::tempdir().unwrap();
+    let d2 = dir2.path();
+    std::fs::write(d2.join(".env"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let o = run(rustauth(d2).args(["init", "--yes", "--provider", "mysql"]));
+    assert_eq!(o.code, 1, "{}", o.stderr);
+    assert!(
+        o.stderr
+            .contains("holds a postgres DATABASE_URL and --provider is mysql"),
+        "{}",
+        o.stderr
+    );
+    assert!(!o.stderr.contains("Secr3tPw"));
+    assert!(!d2.join("rustauth.toml").exists());
+    assert_eq!(read(d2, ".env"), format!("DATABASE_URL={pg}\n"));
+
+    // --force with another provider: the config and the URL in .env follow.
+    let o = run(rustauth(d).args(["init", "--yes", "--force", "--provider", "mysql"]));
+    assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
+    assert!(o.stdout.contains("replaced DATABASE_URL"), "{}", o.stdout);
+    assert_eq!(loads(d).database.provider, Some(Provider::Mysql));
+    assert_eq!(
+        env_value(d, ".env", "DATABASE_URL").unwrap(),
+        "mysql://root@localhost:3306/rustauth"
+    );
+    assert_eq!(definitions(&read(d, ".env"), "DATABASE_URL"), 1);
 }

@@ -96,7 +96,7 @@ fn no_terminal_without_yes_exits_1_and_changes_nothing() {
         let run = run_config(&config, &db.url, &["generate"]);
         run.assert_one_line_error(&format!("{e:?} generate without --yes"));
         assert!(
-            sql_files(&tmp.path().join("migrations/rustauth")).is_empty(),
+            sql_files(&tmp.path().join("migrations")).is_empty(),
             "{e:?}: generate wrote a file without --yes"
         );
     });
@@ -328,10 +328,11 @@ fn sql_files(dir: &Path) -> Vec<PathBuf> {
 fn assert_plan_file(path: &Path, expected: &str, what: &str) {
     let name = path.file_name().unwrap().to_string_lossy();
     assert!(
-        name.len() == 27
-            && name.ends_with("_rustauth.sql")
+        name.len() > 27
+            && name[14..].starts_with("_rustauth_")
+            && name.ends_with(".sql")
             && name[..14].bytes().all(|b| b.is_ascii_digit()),
-        "{what}: {name} is not <14 digits>_rustauth.sql"
+        "{what}: {name} is not <14 digits>_rustauth_<what>.sql"
     );
     let text = std::fs::read_to_string(path).unwrap();
     let (first, rest) = text.split_once('\n').unwrap();
@@ -355,7 +356,7 @@ fn generate_against_a_live_database() {
         let tmp = tempfile::tempdir().unwrap();
         let config = tmp.path().join("rustauth.toml");
         std::fs::copy(c.config(), &config).unwrap();
-        let dir = tmp.path().join("migrations/rustauth"); // database.migrations_dir
+        let dir = tmp.path().join("migrations"); // database.migrations_dir
 
         let run = run_config(&config, &db.url, &["generate", "--yes"]);
         assert_eq!(run.code, 0, "{e:?}\n{}", run.both());

@@ -651,7 +651,7 @@ fn read_only_commands_never_create_a_sqlite_file() {
 fn a_fifo_in_the_migrations_folder_is_skipped() {
     let tmp = tempfile::tempdir().unwrap();
     let config = write_config(tmp.path(), "[database]\nadapter = \"sqlx\"\n");
-    let dir = tmp.path().join("migrations/rustauth");
+    let dir = tmp.path().join("migrations");
     std::fs::create_dir_all(&dir).unwrap();
     let fifo = dir.join("00000000000000_fifo.sql");
     let made = std::process::Command::new("mkfifo")

@@ -43,8 +43,9 @@ fn generate(dir: &Path, case: &Case, url: &str) -> (Run, Vec<PathBuf>) {
 
 fn is_versioned_name(p: &Path) -> bool {
     let name = p.file_name().unwrap().to_string_lossy();
-    name.len() == "20260101000000_rustauth.sql".len()
-        && name.ends_with("_rustauth.sql")
+    name.len() > "20260101000000_rustauth_.sql".len()
+        && name[14..].starts_with("_rustauth_")
+        && name.ends_with(".sql")
         && name[..14].bytes().all(|b| b.is_ascii_digit())
 }
 
@@ -80,7 +81,7 @@ fn check_generate(db: &ScratchDb, case: &Case) -> Result<(), String> {
     };
     if !is_versioned_name(file) {
         return Err(format!(
-            "{} is not <14 digits>_rustauth.sql",
+            "{} is not <14 digits>_rustauth_<what>.sql",
             file.display()
         ));
     }

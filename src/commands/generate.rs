@@ -43,14 +43,33 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     }
     let schema = loaded.config.schema();
 
+    if let Some(d) = args.dialect
+        && args.output.is_none()
+    {
+        let dialect = d.provider();
+        if schema.namespace.is_some() && dialect != Dialect::Postgres {
+            bail!(crate::schema::schema_name_error(dialect));
+        }
+        let dir = match &args.output_dir {
+            Some(d) => absolute(&loaded.cwd, d),
+            None => loaded
+                .config
+                .base_dir(&loaded.cwd)
+                .join(&loaded.config.database.migrations_dir),
+        };
+        return offline_versioned(&loaded.config, &args, &schema, dialect, &dir, &track);
+    }
     let live_mode = args.dialect.is_none();
-    let sql = match args.dialect {
+    let (sql, what) = match args.dialect {
         Some(d) => {
             let dialect = d.provider();
             if schema.namespace.is_some() && dialect != Dialect::Postgres {
                 bail!(crate::schema::schema_name_error(dialect));
             }
-            crate::plan::fresh(&schema, dialect).sql(&schema)
+            (
+                crate::plan::fresh(&schema, dialect).sql(&schema),
+                "init".to_string(),
+            )
         }
         None => {
             if loaded.config.path.is_none() {
@@ -72,6 +91,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let hash = sha256_hex(&sql);
     let header = format!("{PLAN_HEADER}{hash}");
     let contents = format!("{header}\n{sql}\n");
+    let file_name = |version: &str| file_name(version, &what);
 
     let base = loaded.config.base_dir(&loaded.cwd);
     // A folder for a new versioned file, or the --output file.
@@ -175,9 +195,131 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-/// The name of a new migration file for a version.
-fn file_name(version: &str) -> String {
-    format!("{version}_rustauth.sql")
+/// An offline generate into a folder: under the folder's lock, the plan from the last
+/// snapshot there (the whole schema without one, or with `--from-scratch`), its file, and
+/// the snapshot of where it leads.
+fn offline_versioned(
+    config: &crate::config::Config,
+    args: &GenerateArgs,
+    schema: &crate::schema::Schema,
+    dialect: Dialect,
+    dir: &Path,
+    track: &dyn Fn(&str),
+) -> Result<Exit> {
+    use super::snapshot;
+    let _lock = crate::fsutil::lock_dir(dir)?;
+    let base = if args.from_scratch {
+        None
+    } else {
+        snapshot::last(dir, dialect)?
+    };
+    let plan = match &base {
+        None => crate::plan::fresh(schema, dialect),
+        Some(b) => {
+            crate::plan::diff(schema, &b.catalog, dialect).map_err(|e| anyhow::anyhow!("{e}"))?
+        }
+    };
+    let sql = plan.sql(schema);
+    if sql.is_empty() {
+        println!("Your schema is already up to date.");
+        track("no_changes");
+        return Ok(Exit::Ok);
+    }
+    let what = match &base {
+        None => "init".to_string(),
+        Some(_) => plan_what(config, schema, &plan),
+    };
+    let header = format!("{PLAN_HEADER}{}", sha256_hex(&sql));
+    let contents = format!("{header}\n{sql}\n");
+    if !args.force
+        && let Some(existing) = file_with_header(dir, &header)
+    {
+        println!(
+            "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
+            existing.display()
+        );
+        track("no_changes");
+        return Ok(Exit::Ok);
+    }
+    let written = create_versioned(dir, &|v| file_name(v, &what), contents.as_bytes())?;
+    let name_of = |p: &Path| {
+        p.file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .into_owned()
+    };
+    let mut files = Vec::new();
+    if let Some(b) = &base {
+        files.extend(b.files.iter().cloned());
+        files.push((name_of(&b.path), snapshot::sha256_of(&b.path)?));
+    }
+    files.push((name_of(&written), sha256_hex(&contents)));
+    let catalog = snapshot::after(base.as_ref().map(|b| &b.catalog), schema, dialect);
+    let json_path = written.with_extension("json");
+    match crate::fsutil::write_new(
+        &json_path,
+        snapshot::to_json(&catalog, dialect, &files).as_bytes(),
+        None,
+    ) {
+        Ok(()) => {}
+        Err(NewFileError::Exists) => bail!(
+            "{} exists already, so the snapshot of {} could not be written: move it away and delete {}, then run generate again",
+            json_path.display(),
+            written.display(),
+            written.display()
+        ),
+        Err(NewFileError::Other(e)) => return Err(e),
+    }
+    println!("Schema written to {}", written.display());
+    track("generated");
+    Ok(Exit::Ok)
+}
+
+/// The name of a new migration file for a version: `<version>_rustauth_<what>.sql`, which
+/// sqlx reads as version `<version>`, description `rustauth <what>`.
+fn file_name(version: &str, what: &str) -> String {
+    format!("{version}_rustauth_{what}.sql")
+}
+
+/// What a plan does, for its file name: `init` when it creates the `user` table (the
+/// first plan of a database); else `add_<plugin>` for the enabled plugins whose tables or
+/// columns it creates (`add_two_factor`, `add_two_factor_organization`; `add_plugins`
+/// beyond three); else `add_tables`, `add_columns` or `add_indexes`.
+fn plan_what(
+    config: &crate::config::Config,
+    schema: &crate::schema::Schema,
+    plan: &crate::plan::Plan,
+) -> String {
+    let user = schema.tables.iter().find(|t| t.key == "user");
+    if user.is_some_and(|u| plan.created.contains(&u.name)) {
+        return "init".into();
+    }
+    let mut plugins = Vec::new();
+    for id in &config.plugins.enabled {
+        let mut without = config.clone();
+        without.plugins.enabled.retain(|p| p != id);
+        let impact = crate::schema::Impact::between(&without.schema(), schema);
+        let touched = impact.tables.iter().any(|(t, _)| plan.created.contains(t))
+            || impact.columns.iter().any(|(t, c)| {
+                plan.added
+                    .iter()
+                    .any(|(pt, cols)| pt == t && cols.contains(c))
+            });
+        if touched {
+            plugins.push(
+                id.chars()
+                    .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+                    .collect::<String>(),
+            );
+        }
+    }
+    match plugins.len() {
+        0 if !plan.created.is_empty() => "add_tables".into(),
+        0 if !plan.added.is_empty() => "add_columns".into(),
+        0 => "add_indexes".into(),
+        1..=3 => format!("add_{}", plugins.join("_")),
+        _ => "add_plugins".into(),
+    }
 }
 
 /// Creates a new file `dir/<file_name(version)>` with create-new semantics, starting at
@@ -193,6 +335,11 @@ fn create_versioned(
     let mut version: u64 = first.parse().unwrap_or(0);
     for _ in 0..10_000 {
         let path = dir.join(file_name(&version.to_string()));
+        // The snapshot beside it needs its name free too.
+        if std::fs::symlink_metadata(path.with_extension("json")).is_ok() {
+            version += 1;
+            continue;
+        }
         match crate::fsutil::write_new(&path, contents, None) {
             Ok(()) => return Ok(path),
             Err(NewFileError::Exists) => version += 1,
@@ -205,8 +352,9 @@ fn create_versioned(
     )
 }
 
-/// The plan's SQL against the configured database (warnings on stderr).
-fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<String> {
+/// The plan's SQL against the configured database (warnings on stderr), and what it does
+/// (for the file name).
+fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(String, String)> {
     use crate::plan::live::{self, LiveError};
     let opts =
         crate::db::Options::read_only(std::time::Duration::from_secs(args.connect.connect_timeout));
@@ -229,7 +377,8 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<Strin
                     ));
                     crate::report::print_blockers(&l.plan.blockers);
                 }
-                Ok(l.plan.script(&l.schema))
+                let what = plan_what(&loaded.config, &l.schema, &l.plan);
+                Ok((l.plan.script(&l.schema), what))
             }
             Err(LiveError::Guidance(msg)) => bail!("{msg}"),
             Err(LiveError::Failed(msg)) => bail!(msg),
@@ -245,8 +394,9 @@ pub fn timestamp() -> String {
 }
 
 /// The version of a new file in `dir`: now (`YYYYMMDDHHMMSS`), or one past the highest
-/// version already there, so two plans written in one second never share a name and a
-/// new file always sorts after the others (as sqlx applies them).
+/// version already there (of a `.sql` file or a snapshot), so two plans written in one
+/// second never share a name and a new file always sorts after the others (as sqlx
+/// applies them).
 fn next_version(dir: &Path) -> String {
     let now = timestamp();
     let highest = std::fs::read_dir(dir)
@@ -256,7 +406,7 @@ fn next_version(dir: &Path) -> String {
         .filter_map(|e| {
             let name = e.file_name().to_string_lossy().into_owned();
             let version = name.split('_').next()?.to_string();
-            (name.ends_with(".sql")
+            ((name.ends_with(".sql") || name.ends_with(".json"))
                 && !version.is_empty()
                 && version.bytes().all(|b| b.is_ascii_digit()))
             .then(|| version.parse::<u64>().ok())
@@ -277,21 +427,6 @@ fn absolute(cwd: &Path, p: &Path) -> PathBuf {
     }
 }
 
-/// Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO's
-/// open waits for a writer), then checked on the open file, so nothing can be swapped
-/// in between.
-fn open_regular(path: &Path) -> Option<std::fs::File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK);
-    }
-    let f = opts.open(path).ok()?;
-    f.metadata().ok()?.is_file().then_some(f)
-}
-
 /// A `.sql` file in `dir` whose first line is `header`. Only regular files (symbolic
 /// links to them included) are opened: a FIFO or device named `*.sql` would block.
 fn file_with_header(dir: &Path, header: &str) -> Option<PathBuf> {
@@ -300,7 +435,7 @@ fn file_with_header(dir: &Path, header: &str) -> Option<PathBuf> {
     for entry in entries.flatten() {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "sql")
-            && let Some(f) = open_regular(&path)
+            && let Some(f) = crate::fsutil::open_regular(&path)
         {
             let mut first = String::new();
             if std::io::BufReader::new(f).read_line(&mut first).is_ok()

@@ -62,6 +62,25 @@ fn default_url(p: InitProvider) -> &'static str {
     }
 }
 
+/// The value of `key` in an env file, read as dotenvy reads it (the first definition).
+fn existing_url(path: &Path, key: &str) -> Option<String> {
+    dotenvy::from_path_iter(path)
+        .ok()?
+        .map_while(std::result::Result::ok)
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v)
+        .filter(|v| !v.trim().is_empty())
+}
+
+fn provider_of(d: crate::model::Dialect) -> Option<InitProvider> {
+    match d {
+        crate::model::Dialect::Sqlite => Some(InitProvider::Sqlite),
+        crate::model::Dialect::Postgres => Some(InitProvider::Postgres),
+        crate::model::Dialect::Mysql => Some(InitProvider::Mysql),
+        crate::model::Dialect::Mssql => None,
+    }
+}
+
 /// The URL written to `.env.example`: a shape to fill in, never a real credential.
 fn example_url(p: InitProvider) -> &'static str {
     match p {
@@ -120,6 +139,73 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         && let Err(e) = check_url(url, cwd)
     {
         bail!("--database-url: {e}; nothing was written");
+    }
+    // The provider follows the URL (--database-url, else an existing $DATABASE_URL, which
+    // the app and every later command read first); a --provider that disagrees is an error.
+    let url_env_name = config::DatabaseConfig::default().url_env;
+    let mut args = args;
+    let (url_source, url) = match &args.database_url {
+        Some(u) => ("--database-url".to_string(), Some(u.clone())),
+        None => (
+            format!("${url_env_name}"),
+            std::env::var(&url_env_name)
+                .ok()
+                .filter(|u| !u.trim().is_empty()),
+        ),
+    };
+    if let Some(url) = url {
+        let target = crate::db::Target::parse(&url, cwd).map_err(|e| {
+            anyhow::anyhow!(
+                "{url_source}: {e}; fix it (or pass --database-url); nothing was written"
+            )
+        })?;
+        let from_url = provider_of(target.provider).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{url_source} is a {} URL, and init sets up sqlite, postgres or mysql; pass --database-url with one of those; nothing was written",
+                target.provider.name()
+            )
+        })?;
+        match args.provider {
+            Some(p) if p != from_url => bail!(
+                "--provider {} disagrees with {url_source}, a {} URL: pass --provider {} or a {} URL; nothing was written",
+                provider_name(p),
+                provider_name(from_url),
+                provider_name(from_url),
+                provider_name(p)
+            ),
+            _ => args.provider = Some(from_url),
+        }
+        args.database_url = Some(url);
+    }
+    // Else the URL an existing env file holds (init keeps it): the provider follows it,
+    // and a --provider that disagrees replaces it with --force only.
+    let first_env = match args.env_file.first() {
+        Some(p) if p.is_absolute() => p.clone(),
+        Some(p) => cwd.join(p),
+        None => cwd.join(ENV_FILE),
+    };
+    let mut replace_url = args.force && args.database_url.is_some();
+    if args.database_url.is_none()
+        && let Some(existing) = existing_url(&first_env, &url_env_name)
+    {
+        let from_file = crate::db::Target::parse(&existing, cwd)
+            .ok()
+            .and_then(|t| provider_of(t.provider));
+        match (args.provider, from_file) {
+            (None, Some(q)) => args.provider = Some(q),
+            (Some(p), Some(q)) if p == q => {}
+            // A URL that does not parse is kept as it is (doctor names what is wrong).
+            (_, None) => {}
+            _ if args.force => replace_url = true,
+            (Some(p), Some(q)) => bail!(
+                "{} holds a {} {url_env_name} and --provider is {}: pass --force to replace that URL with a {} one (or --database-url), or --provider {}; nothing was written",
+                first_env.display(),
+                provider_name(q),
+                provider_name(p),
+                provider_name(p),
+                provider_name(q)
+            ),
+        }
     }
 
     let choices = if output::interactive() && !yes {
@@ -218,6 +304,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
             (url_env.clone(), choices.url.clone()),
             (secret_env.clone(), secret_value),
         ];
+        let mut replaced = false;
         let (text, added, kept, created) = match read_optional(path)? {
             Some(existing) => {
                 let entries: Vec<EnvEntry> = example_entries
@@ -229,7 +316,19 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
                     })
                     .collect();
                 let m = edit::merge_env(&existing, &entries);
-                (m.text, m.added, m.kept, false)
+                // --force rewrites the URL init owns, so that it matches the new config.
+                let mut kept = m.kept;
+                let mut text = m.text;
+                if replace_url && kept.contains(&url_env) {
+                    let new =
+                        edit::set_env_values(&text, &[(url_env.clone(), choices.url.clone())]);
+                    if new != text {
+                        text = new;
+                        kept.retain(|k| *k != url_env);
+                        replaced = true;
+                    }
+                }
+                (text, m.added, kept, false)
             }
             None => {
                 // Created from the example: its keys, with the real values for ours.
@@ -243,7 +342,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
             }
         };
         let seeded = fresh.is_some() && added.contains(&secret_env);
-        env_writes.push((path.clone(), text, added, kept, created, seeded));
+        env_writes.push((path.clone(), text, added, kept, created, seeded, replaced));
     }
 
     // Write: the config, the example, the env files.
@@ -273,14 +372,22 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     }
 
     let mut secret_missing = false;
-    for (path, text, added, kept, created, seeded) in &env_writes {
-        if !added.is_empty() {
+    for (path, text, added, kept, created, seeded, replaced) in &env_writes {
+        if !added.is_empty() || *replaced {
             write_atomic(path, text.as_bytes(), Some(SECRET_MODE))?;
         }
         let verb = if *created { "wrote" } else { "updated" };
         let mut parts = Vec::new();
+        if *replaced {
+            parts.push(format!(
+                "{verb} {} (mode 600); replaced {url_env} with the database URL (--force)",
+                path.display()
+            ));
+        }
         if !added.is_empty() {
-            parts.push(format!("{verb} {} (mode 600)", path.display()));
+            if !*replaced {
+                parts.push(format!("{verb} {} (mode 600)", path.display()));
+            }
             for k in added {
                 let how = if *k == secret_env {
                     if *seeded {
@@ -294,7 +401,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
                 };
                 parts.push(format!("added {k} ({how})"));
             }
-        } else {
+        } else if !*replaced {
             parts.push(format!("{}: nothing to add", path.display()));
         }
         for k in kept {
@@ -430,20 +537,54 @@ fn print_choices(args: &InitArgs, c: &Choices) {
 }
 
 /// The prompts, for what the flags left open.
+/// Ctrl-C at a prompt: the terminal sends SIGINT (dialoguer's key reads keep ISIG on),
+/// which would end the process with the cursor a select prompt hid still hidden. The
+/// handler shows it again, says init was cancelled (nothing is written while prompting)
+/// and exits 1; only async-signal-safe calls.
+#[cfg(unix)]
+extern "C" fn on_interrupt(_: libc::c_int) {
+    const MSG: &[u8] = b"\x1b[?25h\nerror: init cancelled: nothing was written\n";
+    // SAFETY: write(2) and _exit(2) are async-signal-safe; MSG is a static buffer.
+    unsafe {
+        libc::write(2, MSG.as_ptr().cast(), MSG.len());
+        libc::_exit(1);
+    }
+}
+
 fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
     use dialoguer::{Confirm, Input, MultiSelect, Select};
-    let cancelled = "init cancelled: nothing was written";
+    #[cfg(unix)]
+    // SAFETY: installs a handler that only makes async-signal-safe calls.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            on_interrupt as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+    // A prompt ended by Esc (None), Ctrl-C or a terminal error: the cursor a select
+    // prompt hid is shown again before the error is printed.
+    fn done<T>(r: dialoguer::Result<Option<T>>) -> Result<T> {
+        match r {
+            Ok(Some(v)) => Ok(v),
+            _ => {
+                let _ = dialoguer::console::Term::stderr().show_cursor();
+                let _ = dialoguer::console::Term::stdout().show_cursor();
+                bail!("init cancelled: nothing was written")
+            }
+        }
+    }
 
     let framework = match args.framework {
         Some(f) => f,
         None => {
             let names: Vec<&str> = FRAMEWORKS.iter().map(|f| framework_name(*f)).collect();
-            let i = Select::new()
-                .with_prompt("Web framework")
-                .items(&names)
-                .default(0)
-                .interact()
-                .context(cancelled)?;
+            let i = done(
+                Select::new()
+                    .with_prompt("Web framework")
+                    .items(&names)
+                    .default(0)
+                    .interact_opt(),
+            )?;
             FRAMEWORKS[i]
         }
     };
@@ -451,12 +592,13 @@ fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
         Some(p) => p,
         None => {
             let names: Vec<&str> = PROVIDERS.iter().map(|p| provider_name(*p)).collect();
-            let i = Select::new()
-                .with_prompt("Database")
-                .items(&names)
-                .default(0)
-                .interact()
-                .context(cancelled)?;
+            let i = done(
+                Select::new()
+                    .with_prompt("Database")
+                    .items(&names)
+                    .default(0)
+                    .interact_opt(),
+            )?;
             PROVIDERS[i]
         }
     };
@@ -465,15 +607,26 @@ fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
         None => {
             let prompt = "Database URL (goes to .env)";
             let base = args_cwd.to_path_buf();
-            let url = Input::<String>::new()
+            let url: dialoguer::Result<Option<String>> = Input::<String>::new()
                 .with_prompt(prompt)
                 .default(default_url(provider).to_string())
                 // What was typed is not echoed back: the line is replaced below by the
                 // URL with its password masked.
                 .report(false)
-                .validate_with(move |u: &String| check_url(u, &base))
+                .validate_with(move |u: &String| {
+                    let t = crate::db::Target::parse(u, &base)?;
+                    match provider_of(t.provider) {
+                        Some(p) if p == provider => Ok(()),
+                        _ => Err(format!(
+                            "this is a {} URL; the database chosen is {}",
+                            t.provider.name(),
+                            provider_name(provider)
+                        )),
+                    }
+                })
                 .interact_text()
-                .context(cancelled)?;
+                .map(Some);
+            let url = done(url)?;
             eprintln!("{prompt}: {}", crate::redact::redact_url(&url));
             url
         }
@@ -485,12 +638,13 @@ fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
                 .iter()
                 .map(|s| format!("{} — {}", s.id, s.summary))
                 .collect();
-            let picked = MultiSelect::new()
-                .with_prompt("Plugins (space to select, enter to confirm)")
-                .items(&items)
-                .max_length(12)
-                .interact()
-                .context(cancelled)?;
+            let picked = done(
+                MultiSelect::new()
+                    .with_prompt("Plugins (space to select, enter to confirm, esc to cancel)")
+                    .items(&items)
+                    .max_length(12)
+                    .interact_opt(),
+            )?;
             picked
                 .into_iter()
                 .map(|i| plugins::REGISTRY[i].id.to_string())
@@ -500,11 +654,13 @@ fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
     let seed = if args.seed_secrets {
         true
     } else {
-        Confirm::new()
-            .with_prompt("Put a fresh secret in .env?")
-            .default(true)
-            .interact()
-            .context(cancelled)?
+        done(
+            Confirm::new()
+                .with_prompt("Put a fresh secret in .env?")
+                .default(true)
+                .wait_for_newline(true)
+                .interact_opt(),
+        )?
     };
     Ok(Choices {
         framework,
@@ -531,12 +687,13 @@ fn config_text(c: &Choices, plugin_ids: &[String], line: Line) -> String {
 better_auth = {line}  # the Better Auth line: "1.7" (auth 1.7.7 + better-auth 1.7.25) or "1.6" (1.6.9)
 framework = {framework}  # informational: axum | actix-web | rocket | other
 production = false  # true: `secret` and `doctor` checks fail on every finding
+base_url = "http://localhost:3000"  # where the app serves Better Auth (https in production)
 
 [database]
 adapter = {adapter}
 provider = {provider}
 url_env = "DATABASE_URL"  # the variable that holds the connection URL (see .env)
-migrations_dir = "migrations/rustauth"
+migrations_dir = "migrations"
 
 [security]
 secret_env = "RUSTAUTH_SECRET"  # generate a value with `rustauth secret`

@@ -41,6 +41,15 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         };
         let mut applied = false;
         let result = async {
+        if let Some(files) = sqlx_recorded(&mut live.db).await {
+            track("failed");
+            bail!(
+                "refusing to migrate {}: its _sqlx_migrations table records {} rustauth file(s) applied by sqlx ({}), so `rustauth generate` files manage this database; apply new ones with `sqlx migrate run` (after `rustauth generate`), or, to let `rustauth migrate` manage it instead, delete those rows from _sqlx_migrations and the files from the migrations folder; nothing was changed",
+                live.target.describe(),
+                files.len(),
+                files.join(", ")
+            );
+        }
         let plan = &live.plan;
         print_notes(plan);
         if let Some(e) = live::name_error(plan) {
@@ -144,6 +153,40 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         }
         result
     })
+}
+
+/// The descriptions of the rustauth files (`<version>_rustauth_<what>.sql`, which sqlx
+/// records as `rustauth <what>`) that sqlx's migrator has recorded in `_sqlx_migrations`
+/// of the database, or `None` when there are none (or no such table). A database whose
+/// auth schema the files manage is not migrated a second way.
+pub(crate) async fn sqlx_recorded(db: &mut crate::db::Db) -> Option<Vec<String>> {
+    use crate::db::rows::Stmt;
+    use crate::model::Dialect;
+    let exists = match db.provider() {
+        Dialect::Sqlite => {
+            "select name from sqlite_master where type = 'table' and name = '_sqlx_migrations'"
+        }
+        Dialect::Postgres => {
+            "select table_name::text from information_schema.tables where table_schema = current_schema() and table_name = '_sqlx_migrations'"
+        }
+        _ => {
+            "select table_name from information_schema.tables where table_schema = database() and table_name = '_sqlx_migrations'"
+        }
+    };
+    let stmt = |sql: &str| Stmt {
+        sql: sql.to_string(),
+        params: Vec::new(),
+    };
+    if db.read_texts(&stmt(exists)).await.ok()?.is_empty() {
+        return None;
+    }
+    let rows = db
+        .read_texts(&stmt(
+            "select description from _sqlx_migrations where description like 'rustauth%' order by version",
+        ))
+        .await
+        .ok()?;
+    (!rows.is_empty()).then_some(rows)
 }
 
 /// Whether the plan was applied by this process.

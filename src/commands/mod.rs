@@ -12,6 +12,7 @@ pub mod migrate;
 pub mod plugins;
 pub mod schema;
 pub mod secret;
+pub mod snapshot;
 
 use std::path::PathBuf;
 

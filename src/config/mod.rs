@@ -71,7 +71,7 @@ impl Default for DatabaseConfig {
             provider: None,
             url_env: "DATABASE_URL".into(),
             url: None,
-            migrations_dir: "migrations/rustauth".into(),
+            migrations_dir: "migrations".into(),
             schema: None,
             generate_id: IdStrategy::Default,
             history_table: "_rustauth_migrations".into(),

@@ -4,12 +4,15 @@
 
 pub mod core;
 pub mod field;
+mod impact;
 pub mod options;
 pub mod plugins;
 
 use indexmap::IndexMap;
 
 use crate::model::IdStrategy;
+pub use impact::Impact;
+
 use crate::model::{Line, Literal};
 use field::{FieldDef, FieldType, IndexDef, OnDelete, Reference, TableDef};
 use options::{
