@@ -304,6 +304,9 @@ pub struct GenerateArgs {
     /// Write even when a file in the folder already holds the same plan.
     #[arg(long)]
     pub force: bool,
+    /// Print the outcome as one JSON document (`outcome`, `file`, `sha256`).
+    #[arg(long)]
+    pub json: bool,
     /// With --dialect: write the whole schema, not the difference from the last snapshot
     /// in the migrations folder.
     #[arg(long, requires = "dialect")]

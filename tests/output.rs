@@ -181,3 +181,38 @@ fn secret_check_json() {
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn generate_json_names_the_file_and_its_hash() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "generate",
+        "--adapter",
+        "sqlx",
+        "--dialect",
+        "postgres",
+        "--json",
+    ];
+    let r = run(dir.path(), None, &args);
+    assert_eq!(r.code, 0, "{}", r.both());
+    let v: Value = serde_json::from_str(&r.stdout).expect("one JSON document");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["outcome"], "generated");
+    let file = std::path::PathBuf::from(v["file"].as_str().unwrap());
+    assert!(
+        file.file_name()
+            .unwrap()
+            .to_string_lossy()
+            .ends_with("_rustauth_init.sql")
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    let sha = v["sha256"].as_str().unwrap();
+    assert!(
+        text.starts_with(&format!("-- rustauth plan sha256:{sha}\n")),
+        "{text}"
+    );
+    let again = run(dir.path(), None, &args);
+    let v: Value = serde_json::from_str(&again.stdout).unwrap();
+    assert_eq!(v["outcome"], "no_changes");
+    assert!(v["file"].is_null());
+}

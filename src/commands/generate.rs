@@ -16,14 +16,51 @@ use crate::model::Dialect;
 pub use crate::report::PLAN_HEADER;
 use crate::report::sha256_hex;
 
+/// What `generate --json` reports: the last outcome and the file written.
+static REPORT: std::sync::Mutex<(&str, Option<PathBuf>)> = std::sync::Mutex::new(("failed", None));
+
+fn record_outcome(outcome: &'static str) {
+    if let Ok(mut r) = REPORT.lock() {
+        r.0 = outcome;
+    }
+}
+
+fn record_written(path: &Path) {
+    if let Ok(mut r) = REPORT.lock() {
+        r.1 = Some(path.to_path_buf());
+    }
+    crate::output::say(&format!("Schema written to {}", path.display()));
+}
+
 pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
+    crate::output::set_json(args.json);
+    let json = args.json;
+    let exit = run_inner(global, args)?;
+    if json {
+        let (outcome, file) = REPORT.lock().map(|r| r.clone()).unwrap_or(("failed", None));
+        let doc = serde_json::json!({
+            "version": 1,
+            "outcome": outcome,
+            "file": file.as_ref().map(|p| p.display().to_string()),
+            "sha256": file
+                .as_ref()
+                .and_then(|p| crate::fsutil::first_line(p))
+                .and_then(|l| l.strip_prefix(PLAN_HEADER).map(str::to_string)),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc)?);
+    }
+    Ok(exit)
+}
+
+fn run_inner(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let yes = args.yes.given();
     let loaded = global.load(false)?;
     let adapter_name = args
         .adapter
         .clone()
         .or_else(|| loaded.config.database.adapter.clone());
-    let track = |outcome: &str| {
+    let track = |outcome: &'static str| {
+        record_outcome(outcome);
         let event = crate::telemetry::CLI_GENERATE;
         crate::telemetry::send_with_adapter(event, outcome, &loaded.config, adapter_name.as_deref())
     };
@@ -34,7 +71,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
                 adapter::all().join(", ")
             ),
             Some(adapter::AdapterKind::Guidance) => {
-                println!("{}", adapter::guidance(name));
+                crate::output::say(&adapter::guidance(name));
                 track("unsupported_adapter");
                 return Ok(Exit::Ok);
             }
@@ -84,7 +121,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     };
 
     if sql.is_empty() {
-        println!("Your schema is already up to date.");
+        crate::output::say("Your schema is already up to date.");
         track("no_changes");
         return Ok(Exit::Ok);
     }
@@ -105,10 +142,10 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             if !args.force
                 && let Some(existing) = file_with_header(&dir, &header)
             {
-                println!(
+                crate::output::say(&format!(
                     "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
                     existing.display()
-                );
+                ));
                 track("no_changes");
                 return Ok(Exit::Ok);
             }
@@ -169,10 +206,10 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             if !args.force
                 && let Some(existing) = file_with_header(&dir, &header)
             {
-                println!(
+                crate::output::say(&format!(
                     "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
                     existing.display()
-                );
+                ));
                 track("no_changes");
                 return Ok(Exit::Ok);
             }
@@ -190,7 +227,7 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
             target
         }
     };
-    println!("Schema written to {}", written.display());
+    record_written(&written);
     track(if existed { "overwritten" } else { "generated" });
     Ok(Exit::Ok)
 }
@@ -204,7 +241,7 @@ fn offline_versioned(
     schema: &crate::schema::Schema,
     dialect: Dialect,
     dir: &Path,
-    track: &dyn Fn(&str),
+    track: &dyn Fn(&'static str),
 ) -> Result<Exit> {
     use super::snapshot;
     let _lock = crate::fsutil::lock_dir(dir)?;
@@ -221,7 +258,7 @@ fn offline_versioned(
     };
     let sql = plan.sql(schema);
     if sql.is_empty() {
-        println!("Your schema is already up to date.");
+        crate::output::say("Your schema is already up to date.");
         track("no_changes");
         return Ok(Exit::Ok);
     }
@@ -234,10 +271,10 @@ fn offline_versioned(
     if !args.force
         && let Some(existing) = file_with_header(dir, &header)
     {
-        println!(
+        crate::output::say(&format!(
             "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
             existing.display()
-        );
+        ));
         track("no_changes");
         return Ok(Exit::Ok);
     }
@@ -270,7 +307,7 @@ fn offline_versioned(
         ),
         Err(NewFileError::Other(e)) => return Err(e),
     }
-    println!("Schema written to {}", written.display());
+    record_written(&written);
     track("generated");
     Ok(Exit::Ok)
 }
