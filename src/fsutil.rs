@@ -128,6 +128,7 @@ fn alive(pid: u32) -> bool {
             return false;
         };
         // SAFETY: signal 0 only checks whether the process exists; nothing is sent.
+        #[allow(unsafe_code)] // sound: see the SAFETY comment
         let r = unsafe { libc::kill(pid, 0) };
         r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
     }

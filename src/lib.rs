@@ -45,6 +45,7 @@ pub fn reset_sigpipe() {
     #[cfg(unix)]
     // SAFETY: setting a signal disposition to its default is always sound; it is done
     // once at start-up before any thread is spawned.
+    #[allow(unsafe_code)] // sound: see the SAFETY comment
     unsafe {
         libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }

@@ -545,6 +545,7 @@ fn print_choices(args: &InitArgs, c: &Choices) {
 extern "C" fn on_interrupt(_: libc::c_int) {
     const MSG: &[u8] = b"\x1b[?25h\nerror: init cancelled: nothing was written\n";
     // SAFETY: write(2) and _exit(2) are async-signal-safe; MSG is a static buffer.
+    #[allow(unsafe_code)] // sound: see the SAFETY comment
     unsafe {
         libc::write(2, MSG.as_ptr().cast(), MSG.len());
         libc::_exit(1);
@@ -555,6 +556,7 @@ fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
     use dialoguer::{Confirm, Input, MultiSelect, Select};
     #[cfg(unix)]
     // SAFETY: installs a handler that only makes async-signal-safe calls.
+    #[allow(unsafe_code)] // sound: see the SAFETY comment
     unsafe {
         libc::signal(
             libc::SIGINT,

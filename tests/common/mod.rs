@@ -568,7 +568,7 @@ impl Conn {
                 Conn::My(c) => c.close().await,
                 Conn::Lite(c) => c.close().await,
             };
-        })
+        });
     }
 }
 
