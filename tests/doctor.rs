@@ -510,3 +510,33 @@ fn the_better_auth_line_must_be_the_one_the_project_installs() {
     assert_eq!(v["better_auth"]["installed"]["version"], "1.6.9");
     assert_eq!(v["better_auth"]["agrees"], true);
 }
+
+/// A column Better Auth never writes that rejects every insert fails the schema check,
+/// as it fails `db status --check` and makes migrate refuse (1.7).
+#[test]
+fn a_schema_problem_fails_the_schema_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("rustauth.toml"),
+        "[project]\nbetter_auth = \"1.7\"\n[database]\nadapter = \"sqlx\"\nurl = \"sqlite://auth.db\"\n",
+    )
+    .unwrap();
+    let m = common::run(d, None, &["migrate", "--yes"]);
+    assert_eq!(m.code, 0, "{}", m.both());
+    let url = format!("sqlite://{}", d.join("auth.db").display());
+    let mut c = common::Conn::open(common::Engine::Sqlite, &url).unwrap();
+    c.exec("drop table \"verification\"");
+    c.exec("create table \"verification\" (\"id\" text not null primary key, \"identifier\" text not null, \"value\" text not null, \"expiresAt\" date not null, \"createdAt\" date not null, \"updatedAt\" date not null, \"legacy\" text not null)");
+    c.exec("create index \"verification_identifier_idx\" on \"verification\" (\"identifier\")");
+    c.close();
+    let run = doctor(d, &["--json"], &[]);
+    let doc = json(&run);
+    assert_eq!(status(&doc, "schema"), "fail", "{doc}");
+    assert!(
+        run.stdout
+            .contains("Column \\\"legacy\\\" on table \\\"verification\\\""),
+        "{}",
+        run.stdout
+    );
+}

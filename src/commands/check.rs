@@ -45,6 +45,15 @@ pub fn cwd_failure(dir: &std::path::Path, json: bool) -> Exit {
 }
 
 fn report_failure(f: &Failure, json: bool) -> Exit {
+    // The causes come from layers that already redact; once more, as every error does.
+    let cause = f
+        .cause
+        .as_deref()
+        .map(|c| crate::redact::redact_in_text(c, &[]));
+    let f = &Failure {
+        headline: f.headline.clone(),
+        cause,
+    };
     if json {
         let doc = json!({
             "version": JSON_VERSION,

@@ -491,6 +491,15 @@ fn schema_check(plan: &crate::plan::Plan) -> Check {
             b.fix.clone(),
         );
     }
+    if let Some(p) = plan.schema_problems.first() {
+        // migrate refuses these (1.7), and db status --check fails on them.
+        return Check::fail(
+            id,
+            title,
+            format!("{} schema problem(s): {p}", plan.schema_problems.len()),
+            "make the listed columns nullable, give them defaults, or remove them",
+        );
+    }
     if plan.is_empty() {
         return Check::ok(id, title, "nothing to apply");
     }

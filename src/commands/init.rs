@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 
 use super::Global;
 use crate::cli::{Framework, InitArgs, InitProvider};
-use crate::config::{self, adapter, edit, edit::EnvEntry};
+use crate::config::{self, edit, edit::EnvEntry};
 use crate::exit::Exit;
 use crate::fsutil::write_atomic;
 use crate::output;
@@ -123,15 +123,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         .adapter
         .clone()
         .unwrap_or_else(|| DEFAULT_ADAPTER.to_string());
-    if adapter::kind(&adapter).is_none() {
-        bail!(
-            "unknown adapter `{adapter}`{}; valid adapters: {}",
-            config::suggest::nearest(&adapter, adapter::all())
-                .map(|n| format!(" (did you mean `{n}`?)"))
-                .unwrap_or_default(),
-            adapter::all().join(", ")
-        );
-    }
+    // `--adapter` is checked by the command line (its listed values).
     if let Some(ids) = &args.plugins {
         check_plugin_ids(ids, line)?;
     }
