@@ -14,7 +14,9 @@ use crate::config::{self, ConfigError};
 use crate::db::Db;
 use crate::exit::Exit;
 use crate::plan::check::{Findings, TableColumn};
-use crate::plan::live::{self, LiveError};
+use crate::plan::live::{self, Route};
+
+use super::render;
 
 /// The JSON shape's version (README: `check --json`).
 const JSON_VERSION: u32 = 1;
@@ -122,26 +124,27 @@ fn findings(global: &Global, timeout: Duration) -> Result<(String, Findings), Fa
             Some(cause),
         )
     };
-    let target = live::target(&loaded, "check").map_err(|e| match e {
-        LiveError::Guidance(_) => Failure::new(
+    let target = match live::target(&loaded) {
+        Ok(Route::Sql(t)) => t,
+        Ok(Route::Guidance(_)) => return Err(Failure::new(
             format!(
                 "Schema validation is not available for adapter \"{}\".",
                 loaded.config.database.adapter.as_deref().unwrap_or("")
             ),
             Some("rustauth checks SQL databases only (adapters sqlx, kysely, diesel, tokio-postgres, deadpool-postgres)".into()),
-        ),
-        LiveError::Failed(m) => not_validated(m),
-    })?;
+        )),
+        Err(e) => return Err(not_validated(render::live_error(&e, "check"))),
+    };
     let schema = loaded.config.schema();
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
     let run = async {
-        let mut db = Db::connect(&target, timeout).await?;
+        let mut db = Db::connect(&target, &render::read_only(timeout)).await?;
         db.introspect(&names, &[]).await
     };
     let catalog = super::runtime()
         .map_err(|e| not_validated(e.to_string()))?
         .block_on(run)
-        .map_err(|e| not_validated(e.to_string()))?;
+        .map_err(|e| not_validated(render::db_error(&e)))?;
     Ok((
         target.describe(),
         crate::plan::check::check(&schema, &catalog),

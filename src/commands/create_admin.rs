@@ -18,7 +18,9 @@ use crate::db::Db;
 use crate::db::rows::{Param, Stmt};
 use crate::exit::Exit;
 use crate::model::{Dialect, FieldType, IdStrategy, Literal};
-use crate::plan::live::{self, LiveError};
+use crate::plan::live::{self, Route};
+
+use super::render;
 use crate::schema::{Column, Schema, Table};
 use crate::sql::Style;
 use crate::sql::rows::{self, Value};
@@ -73,12 +75,15 @@ pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
     let schema = config.schema();
     let timeout = Duration::from_secs(args.connect.connect_timeout);
     super::runtime()?.block_on(async {
-        let target = match live::target(&loaded, "create-admin") {
-            Ok(t) => t,
-            Err(LiveError::Guidance(m) | LiveError::Failed(m)) => bail!(m),
+        let target = match live::target(&loaded) {
+            Ok(Route::Sql(t)) => t,
+            Ok(Route::Guidance(m)) => bail!(m),
+            Err(e) => bail!(render::live_error(&e, "create-admin")),
         };
-        let mut db = Db::connect(&target, timeout).await?;
-        let dialect = target.provider;
+        let mut db = Db::connect(&target, &render::read_only(timeout))
+            .await
+            .map_err(|e| anyhow::anyhow!(render::db_error(&e)))?;
+        let dialect = target.dialect();
         let style = Style::of(&schema, dialect);
         let user = table(&schema, "user")?;
         let account = table(&schema, "account")?;

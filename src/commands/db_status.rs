@@ -9,20 +9,22 @@ use serde_json::{Value, json};
 use super::Global;
 use crate::cli::DbStatusArgs;
 use crate::exit::Exit;
-use crate::plan::live::{self, LiveError};
+use crate::plan::live::{self, Route};
+
+use super::render;
 use crate::sql::Ddl;
 
 pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
     let loaded = global.load(true)?;
     super::runtime()?.block_on(async {
-        let opts = crate::db::Options::read_only(Duration::from_secs(args.connect.connect_timeout));
-        let mut live = match live::connect_and_plan(&loaded, "db status", live::PlanKind::FinishInterrupted, &opts).await {
-            Ok(l) => l,
-            Err(LiveError::Guidance(msg)) => {
+        let opts = render::read_only(Duration::from_secs(args.connect.connect_timeout));
+        let mut live = match live::connect_and_plan(&loaded, live::PlanKind::FinishInterrupted, &opts).await {
+            Ok(Route::Sql(l)) => l,
+            Ok(Route::Guidance(msg)) => {
                 println!("{msg}");
                 return Ok(Exit::Ok);
             }
-            Err(LiveError::Failed(msg)) => bail!(msg),
+            Err(e) => bail!(render::live_error(&e, "db status")),
         };
         let history_table = loaded.config.database.history_table.clone();
         let (last, interrupted) = if history_table.is_empty() {
@@ -30,11 +32,11 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
         } else {
             let last = match live.db.last_applied(&history_table).await {
                 Ok(l) => l,
-                Err(e) => bail!(e.0),
+                Err(e) => bail!(render::db_error(&e)),
             };
             match live.db.interrupted(&history_table).await {
                 Ok(i) => (last, i),
-                Err(e) => bail!(e.0),
+                Err(e) => bail!(render::db_error(&e)),
             }
         };
         let plan = &live.plan;
@@ -50,7 +52,7 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
         if args.json {
             let doc = json!({
                 "database": live.target.describe(),
-                "provider": live.db.provider().name(),
+                "provider": live.db.dialect().name(),
                 "namespace": live.db.namespace(),
                 "up_to_date": !pending,
                 "pending": {

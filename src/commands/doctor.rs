@@ -191,7 +191,7 @@ fn run_checks(
     checks.push(adapter.0);
     let (url_check, target) = database_url_check(global, state, sql_adapter);
     checks.push(url_check);
-    checks.extend(database_checks(state, target.as_ref(), timeout)?);
+    checks.extend(database_checks(state, &target, timeout)?);
     checks.push(secret_check(state, production));
     checks.push(base_url_check(state, production));
     checks.push(env_file_check(state));
@@ -318,12 +318,18 @@ fn adapter_check(state: &ConfigState) -> (Check, bool) {
     }
 }
 
+/// What the URL check leaves the live checks.
+enum Reach {
+    /// A database to connect to.
+    Database(Target),
+    /// A SQL Server database: rustauth writes its SQL and never connects.
+    SqlServer,
+    /// Nothing to connect to (no SQL adapter, no usable URL: see the URL check).
+    Nothing,
+}
+
 /// The URL check, and the target to connect to when there is one.
-fn database_url_check(
-    global: &Global,
-    state: &ConfigState,
-    sql_adapter: bool,
-) -> (Check, Option<Target>) {
+fn database_url_check(global: &Global, state: &ConfigState, sql_adapter: bool) -> (Check, Reach) {
     let (id, title) = DATABASE_URL;
     let guidance = state
         .config()
@@ -333,7 +339,7 @@ fn database_url_check(
     if guidance {
         return (
             Check::skip(id, title, "the adapter manages its own database connection"),
-            None,
+            Reach::Nothing,
         );
     }
     let defaults = Config::default();
@@ -353,7 +359,7 @@ fn database_url_check(
                             "set {var} in the environment or .env (e.g. {var}=postgres://user:password@host:5432/db), or database.url in rustauth.toml"
                         ),
                     ),
-                    None,
+                    Reach::Nothing,
                 );
             }
         },
@@ -367,29 +373,36 @@ fn database_url_check(
             } else {
                 shown
             };
-            let check = Check::ok(id, title, format!("{source}: {shown} ({})", t.provider));
-            let connectable = sql_adapter && t.provider != Dialect::Mssql;
-            (check, connectable.then_some(t))
+            let check = Check::ok(id, title, format!("{source}: {shown} ({})", t.engine));
+            (
+                check,
+                if sql_adapter {
+                    Reach::Database(t)
+                } else {
+                    Reach::Nothing
+                },
+            )
         }
+        // A SQL Server URL: rustauth writes its SQL and never connects.
+        Err(crate::plan::live::LiveError::MssqlUrl) => (
+            Check::ok(id, title, format!("{source}: {shown} ({})", Dialect::Mssql)),
+            Reach::SqlServer,
+        ),
         Err(e) => (
             Check::fail(
                 id,
                 title,
-                e.0,
+                super::render::live_error(&e, "doctor"),
                 "use a URL such as postgres://user:password@host:5432/db, mysql://…, or sqlite://path/to/auth.db, percent-encoding special characters in the password",
             ),
-            None,
+            Reach::Nothing,
         ),
     }
 }
 
 /// The live checks (reachable and of the provider, schema up to date, drift), against
 /// the database layer: connect within the timeout, introspect, diff.
-fn database_checks(
-    state: &ConfigState,
-    target: Option<&Target>,
-    timeout: Duration,
-) -> Result<Vec<Check>> {
+fn database_checks(state: &ConfigState, reach: &Reach, timeout: Duration) -> Result<Vec<Check>> {
     let skip_all = |why: &str| {
         vec![
             Check::skip(DATABASE.0, DATABASE.1, why),
@@ -397,18 +410,18 @@ fn database_checks(
             Check::skip(DRIFT.0, DRIFT.1, why),
         ]
     };
-    let (Some(loaded), Some(target)) = (state.loaded.as_ref(), target) else {
-        let why = match state.config().and_then(|c| c.database.provider) {
-            Some(Dialect::Mssql) => "mssql: rustauth does not connect to SQL Server",
-            _ => "needs a supported SQL adapter and a database URL (see above)",
+    let (Some(loaded), Reach::Database(target)) = (state.loaded.as_ref(), reach) else {
+        let mssql = matches!(reach, Reach::SqlServer)
+            || state.config().and_then(|c| c.database.provider) == Some(Dialect::Mssql);
+        let why = if mssql {
+            "mssql: rustauth does not connect to SQL Server"
+        } else {
+            "needs a supported SQL adapter and a database URL (see above)"
         };
         return Ok(skip_all(why));
     };
-    if target.provider == Dialect::Mssql {
-        return Ok(skip_all("mssql: rustauth does not connect to SQL Server"));
-    }
     // Connecting would create a missing SQLite file: doctor changes nothing.
-    if target.provider == Dialect::Sqlite
+    if target.engine == crate::model::Engine::Sqlite
         && let Some(file) = target.database().filter(|f| *f != ":memory:")
         && !Path::new(file).exists()
     {
@@ -428,16 +441,16 @@ fn database_checks(
         crate::plan::live::resume_from(loaded, crate::plan::live::PlanKind::FinishInterrupted);
     let runtime = super::runtime()?;
     let checks = runtime.block_on(async {
-        let mut db = match Db::connect(target, timeout).await {
+        let mut db = match Db::connect(target, &super::render::read_only(timeout)).await {
             Ok(db) => db,
             Err(e) => {
                 let mut v = vec![Check::fail(
                     DATABASE.0,
                     DATABASE.1,
-                    e.0,
+                    e.to_string(),
                     format!(
                         "check that the {} server runs and that the URL's host, port, user and password are right (waited {} s; --connect-timeout changes it)",
-                        target.provider,
+                        target.engine,
                         timeout.as_secs()
                     ),
                 )];

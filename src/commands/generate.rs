@@ -392,12 +392,12 @@ fn create_versioned(
 /// The plan's SQL against the configured database (warnings on stderr), and what it does
 /// (for the file name).
 fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(String, String)> {
-    use crate::plan::live::{self, LiveError};
+    use crate::plan::live::{self, Route};
     let opts =
-        crate::db::Options::read_only(std::time::Duration::from_secs(args.connect.connect_timeout));
+        super::render::read_only(std::time::Duration::from_secs(args.connect.connect_timeout));
     super::runtime()?.block_on(async {
-        match live::connect_and_plan(loaded, "generate", live::PlanKind::Upstream, &opts).await {
-            Ok(l) => {
+        match live::connect_and_plan(loaded, live::PlanKind::Upstream, &opts).await {
+            Ok(Route::Sql(l)) => {
                 crate::report::print_notes(&l.plan);
                 for n in &l.plan.name_errors {
                     crate::output::warn(&format!(
@@ -417,8 +417,8 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(Stri
                 let what = plan_what(&loaded.config, &l.schema, &l.plan);
                 Ok((l.plan.script(&l.schema), what))
             }
-            Err(LiveError::Guidance(msg)) => bail!("{msg}"),
-            Err(LiveError::Failed(msg)) => bail!(msg),
+            Ok(Route::Guidance(msg)) => bail!("{msg}"),
+            Err(e) => bail!(super::render::live_error(&e, "generate")),
         }
     })
 }

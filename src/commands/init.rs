@@ -146,15 +146,15 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         ),
     };
     if let Some(url) = url {
-        let target = crate::db::Target::parse(&url, cwd).map_err(|e| {
+        let dialect = url_dialect(&url, cwd).map_err(|e| {
             anyhow::anyhow!(
                 "{url_source}: {e}; fix it (or pass --database-url); nothing was written"
             )
         })?;
-        let from_url = provider_of(target.provider).ok_or_else(|| {
+        let from_url = provider_of(dialect).ok_or_else(|| {
             anyhow::anyhow!(
                 "{url_source} is a {} URL, and init sets up sqlite, postgres or mysql; pass --database-url with one of those; nothing was written",
-                target.provider.name()
+                dialect.name()
             )
         })?;
         match args.provider {
@@ -180,9 +180,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     if args.database_url.is_none()
         && let Some(existing) = existing_url(&first_env, &url_env_name)
     {
-        let from_file = crate::db::Target::parse(&existing, cwd)
-            .ok()
-            .and_then(|t| provider_of(t.provider));
+        let from_file = url_dialect(&existing, cwd).ok().and_then(provider_of);
         match (args.provider, from_file) {
             (None, Some(q)) => args.provider = Some(q),
             (Some(p), Some(q)) if p == q => {}
@@ -462,7 +460,16 @@ fn shell_word(s: &str) -> String {
 /// A database URL init may write: one the CLI can connect with later. The error names
 /// what is wrong, never the URL.
 fn check_url(url: &str, cwd: &Path) -> std::result::Result<(), String> {
-    crate::db::Target::parse(url, cwd).map(|_| ())
+    url_dialect(url, cwd).map(|_| ())
+}
+
+/// The dialect of a database URL (an mssql one included), or why it does not parse.
+fn url_dialect(url: &str, cwd: &Path) -> std::result::Result<crate::model::Dialect, String> {
+    match crate::db::Target::parse(url, cwd) {
+        Ok(t) => Ok(t.dialect()),
+        Err(crate::db::TargetError::NotConnectable(d)) => Ok(d),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 fn check_plugin_ids(ids: &[String], line: Line) -> Result<()> {
@@ -608,12 +615,12 @@ fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
                 // URL with its password masked.
                 .report(false)
                 .validate_with(move |u: &String| {
-                    let t = crate::db::Target::parse(u, &base)?;
-                    match provider_of(t.provider) {
+                    let dialect = url_dialect(u, &base)?;
+                    match provider_of(dialect) {
                         Some(p) if p == provider => Ok(()),
                         _ => Err(format!(
                             "this is a {} URL; the database chosen is {}",
-                            t.provider.name(),
+                            dialect.name(),
                             provider_name(provider)
                         )),
                     }

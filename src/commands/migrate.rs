@@ -10,7 +10,9 @@ use crate::cli::MigrateArgs;
 use crate::db::{ApplyError, Options, Outcome, Phase};
 use crate::exit::Exit;
 use crate::plan::Plan;
-use crate::plan::live::{self, LiveError};
+use crate::plan::live::{self, Route};
+
+use super::render;
 use crate::report::{print_blockers, print_notes, print_summary};
 
 pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
@@ -29,15 +31,16 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             lock_timeout: Duration::from_secs(args.lock_timeout),
             // Only a run that may apply creates a missing SQLite file.
             create: !args.dry_run && (yes || crate::output::interactive()),
+            notice: render::notice,
         };
-        let mut live = match live::connect_and_plan(&loaded, "migrate", live::PlanKind::FinishInterrupted, &opts).await {
-            Ok(l) => l,
-            Err(LiveError::Guidance(msg)) => {
+        let mut live = match live::connect_and_plan(&loaded, live::PlanKind::FinishInterrupted, &opts).await {
+            Ok(Route::Sql(l)) => l,
+            Ok(Route::Guidance(msg)) => {
                 crate::output::say(&msg);
                 track("unsupported_adapter");
                 return Ok(Exit::Ok);
             }
-            Err(LiveError::Failed(msg)) => bail!(msg),
+            Err(e) => bail!(render::live_error(&e, "migrate")),
         };
         let mut applied = false;
         let result = async {
@@ -114,7 +117,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
 
         if let Err(e) = live.db.lock(opts.lock_timeout).await {
             track("failed");
-            bail!(e.0);
+            bail!(render::db_error(&e));
         }
         let outcome = apply_locked(&mut live, history_table, expect_empty).await;
         live.db.unlock().await;
@@ -161,15 +164,15 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
 /// auth schema the files manage is not migrated a second way.
 pub(crate) async fn sqlx_recorded(db: &mut crate::db::Db) -> Option<Vec<String>> {
     use crate::db::rows::Stmt;
-    use crate::model::Dialect;
-    let exists = match db.provider() {
-        Dialect::Sqlite => {
+    use crate::model::Engine;
+    let exists = match db.engine() {
+        Engine::Sqlite => {
             "select name from sqlite_master where type = 'table' and name = '_sqlx_migrations'"
         }
-        Dialect::Postgres => {
+        Engine::Postgres => {
             "select table_name::text from information_schema.tables where table_schema = current_schema() and table_name = '_sqlx_migrations'"
         }
-        _ => {
+        Engine::Mysql => {
             "select table_name from information_schema.tables where table_schema = database() and table_name = '_sqlx_migrations'"
         }
     };
@@ -208,7 +211,7 @@ async fn apply_locked(
     let resume = (!history_table.is_empty()).then_some(history_table);
     let plan = match live::replan(&mut live.db, &live.schema, resume).await {
         Ok(p) => p,
-        Err(e) => bail!(e.to_string()),
+        Err(e) => bail!(render::live_error(&e, "migrate")),
     };
     let changed = "the plan changed while waiting for the lock and cannot run safely";
     if let Some(e) = live::name_error(&plan) {
@@ -228,7 +231,7 @@ async fn apply_locked(
         let finished = match resume {
             Some(table) if plan.interrupted => match live.db.finish_interrupted(table).await {
                 Ok(n) => n,
-                Err(e) => bail!(e.0),
+                Err(e) => bail!(render::db_error(&e)),
             },
             _ => 0,
         };
@@ -280,7 +283,7 @@ async fn apply_locked(
 
 /// One line for a failed apply: where it stopped and what that left behind.
 fn apply_error(e: &ApplyError, target: &str, history_table: &str) -> String {
-    let (applied, total, msg) = (e.applied, e.total, &e.message);
+    let (applied, total, msg) = (e.applied, e.total, &render::cause(&e.cause));
     match (e.outcome, e.phase) {
         (Outcome::Unknown, _) => format!(
             "the connection to {target} failed while the migration was committing: {msg}; the server may have committed; run `rustauth db status` to see whether the plan was applied"

@@ -10,6 +10,7 @@ pub mod info;
 pub mod init;
 pub mod migrate;
 pub mod plugins;
+pub(crate) mod render;
 pub mod schema;
 pub mod secret;
 pub mod snapshot;

@@ -3,6 +3,8 @@
 //! free of passwords.
 
 pub mod catalog;
+mod error;
+mod history;
 mod mysql;
 mod postgres;
 pub mod rows;
@@ -12,25 +14,10 @@ pub mod target;
 use std::time::Duration;
 
 pub use catalog::Catalog;
-pub use target::Target;
+pub use error::{DbError, Waiting, plain_notice};
+pub use target::{Target, TargetError};
 
-use crate::model::Dialect;
-
-/// A database error, already worded for the user (one line, no password).
-#[derive(Debug, thiserror::Error)]
-#[error("{0}")]
-pub struct DbError(pub String);
-
-impl DbError {
-    /// Wraps an sqlx error with what was being done, scrubbing secrets from its text.
-    pub fn sqlx(target: &Target, doing: &str, e: sqlx::Error) -> DbError {
-        DbError(format!(
-            "{doing} {}: {}",
-            target.describe(),
-            target.driver_message(&e)
-        ))
-    }
-}
+use crate::model::{Dialect, Engine};
 
 pub type Result<T> = std::result::Result<T, DbError>;
 
@@ -77,14 +64,32 @@ pub enum Phase {
 
 /// A failure while applying: how far it got.
 #[derive(Debug, thiserror::Error)]
-#[error("{message}")]
+#[error("{cause}")]
 pub struct ApplyError {
     /// Plan statements that ran before the failure.
     pub applied: usize,
     pub total: usize,
     pub outcome: Outcome,
     pub phase: Phase,
-    pub message: String,
+    pub cause: Cause,
+}
+
+/// Why an apply failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Cause {
+    /// The driver's words (scrubbed).
+    #[error("{0}")]
+    Driver(String),
+    /// A lock wait ran out; `what`: which lock, and who holds it.
+    #[error("waited {secs} s {what}")]
+    LockTimeout { secs: u64, what: String },
+    /// Connecting, locking or a check before the first statement failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// rustauth stopped itself (a row appeared that the plan did not see, a missing
+    /// schema): the message says what and what it left.
+    #[error("{0}")]
+    Refused(String),
 }
 
 /// One statement of a plan as [`Db::apply`] runs it.
@@ -120,6 +125,9 @@ pub struct Options {
     pub lock_timeout: Duration,
     /// SQLite: create a missing file (only `migrate` does).
     pub create: bool,
+    /// Words a wait that has lasted a second (printed as a notice): the commands name
+    /// the option that bounds it.
+    pub notice: fn(&Waiting<'_>) -> String,
 }
 
 impl Options {
@@ -130,8 +138,66 @@ impl Options {
             connect_timeout,
             lock_timeout: connect_timeout,
             create: false,
+            notice: plain_notice,
         }
     }
+}
+
+/// What each engine implements; [`Db`] holds the plumbing they share and dispatches.
+/// Defaults cover what only some engines have (history of a plan that stopped half-way:
+/// MySQL; a file this run created: SQLite).
+pub(crate) trait Driver {
+    /// Where the tables live: the PostgreSQL schema, the MySQL database, or `main`.
+    fn namespace(&self) -> &str;
+
+    /// Reads the given tables (see [`Db::introspect`]).
+    async fn introspect(&mut self, names: &[String], index_names: &[String]) -> Result<Catalog>;
+
+    /// Which of the given (existing) tables hold a row, in one round trip.
+    async fn tables_with_rows(
+        &mut self,
+        names: &[String],
+    ) -> Result<std::collections::HashSet<String>>;
+
+    /// Takes the migration lock (see [`Db::lock`]).
+    async fn lock(&mut self, timeout: Duration) -> Result<()>;
+
+    /// Releases the lock (rolling back a transaction still open).
+    async fn unlock(&mut self);
+
+    /// Runs the statements and records them (see [`Db::apply`]).
+    async fn apply(
+        &mut self,
+        statements: &[Step],
+        history: Option<HistoryEntry<'_>>,
+    ) -> std::result::Result<(), ApplyError>;
+
+    /// The last finished plan of the history table, if the table exists.
+    async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>>;
+
+    /// The SQL of the newest plan when it did not finish.
+    async fn unfinished_plan(&mut self, _table: &str) -> Result<Option<String>> {
+        Ok(None)
+    }
+
+    /// Marks unfinished plans finished; how many there were.
+    async fn finish_interrupted(&mut self, _table: &str) -> Result<u64> {
+        Ok(0)
+    }
+
+    /// The newest plan when it did not finish.
+    async fn interrupted(&mut self, _table: &str) -> Result<Option<HistoryRow>> {
+        Ok(None)
+    }
+
+    /// Removes the file this run created while it is still empty.
+    async fn discard_created(&mut self) {}
+
+    /// Runs row statements in one transaction.
+    async fn write_rows(&mut self, stmts: &[rows::Stmt]) -> Result<()>;
+
+    /// The first column of a query's rows, as text (NULLs left out).
+    async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>>;
 }
 
 /// An open connection to one of the three engines.
@@ -141,11 +207,29 @@ pub enum Db {
     Mysql(mysql::Mysql),
 }
 
+/// `each!(self, d => d.method(..))`: the same call on whichever engine is open.
+macro_rules! each {
+    ($db:expr, $d:ident => $call:expr) => {
+        match $db {
+            Db::Sqlite($d) => $call,
+            Db::Postgres($d) => $call,
+            Db::Mysql($d) => $call,
+        }
+    };
+}
+
 impl Db {
     /// Connects for reading within `timeout` (also for a host that never answers);
     /// never creates a SQLite file.
-    pub async fn connect(target: &Target, timeout: Duration) -> Result<Db> {
-        Db::open(target, &Options::read_only(timeout)).await
+    pub async fn connect(target: &Target, opts: &Options) -> Result<Db> {
+        Db::open(
+            target,
+            &Options {
+                create: false,
+                ..*opts
+            },
+        )
+        .await
     }
 
     /// Connects within `opts.connect_timeout`; after a second of waiting, says so (see
@@ -153,49 +237,44 @@ impl Db {
     pub async fn open(target: &Target, opts: &Options) -> Result<Db> {
         let timeout = opts.connect_timeout;
         let fut = async {
-            Ok(match target.provider {
-                Dialect::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target, opts).await?),
-                Dialect::Postgres => Db::Postgres(postgres::Postgres::connect(target, opts).await?),
-                Dialect::Mysql => Db::Mysql(mysql::Mysql::connect(target, opts).await?),
-                Dialect::Mssql => {
-                    return Err(DbError(
-                        "mssql databases cannot be connected to: rustauth writes SQL Server SQL only (use `rustauth generate --dialect mssql`) and applies nothing there".into(),
-                    ));
-                }
+            Ok(match target.engine {
+                Engine::Sqlite => Db::Sqlite(sqlite::Sqlite::connect(target, opts).await?),
+                Engine::Postgres => Db::Postgres(postgres::Postgres::connect(target, opts).await?),
+                Engine::Mysql => Db::Mysql(mysql::Mysql::connect(target, opts).await?),
             })
         };
+        let describe = target.describe();
         let fut = crate::output::announce_slow(tokio::time::timeout(timeout, fut), || {
-            format!(
-                "connecting to {} (waiting up to {} s, --connect-timeout)",
-                target.describe(),
-                timeout.as_secs()
-            )
+            (opts.notice)(&Waiting::Connect {
+                target: &describe,
+                secs: timeout.as_secs(),
+            })
         });
         match fut.await {
             Ok(r) => r,
-            Err(_) => Err(DbError(format!(
-                "could not connect to {} within {} s (--connect-timeout); check the host, port and network",
-                target.describe(),
-                timeout.as_secs()
-            ))),
+            Err(_) => Err(DbError::ConnectTimeout {
+                target: target.describe(),
+                secs: timeout.as_secs(),
+            }),
         }
     }
 
-    pub fn provider(&self) -> Dialect {
+    pub fn engine(&self) -> Engine {
         match self {
-            Db::Sqlite(_) => Dialect::Sqlite,
-            Db::Postgres(_) => Dialect::Postgres,
-            Db::Mysql(_) => Dialect::Mysql,
+            Db::Sqlite(_) => Engine::Sqlite,
+            Db::Postgres(_) => Engine::Postgres,
+            Db::Mysql(_) => Engine::Mysql,
         }
+    }
+
+    /// The SQL dialect of the open engine.
+    pub fn dialect(&self) -> Dialect {
+        self.engine().dialect()
     }
 
     /// Where the tables live: the PostgreSQL schema, the MySQL database, or `main`.
     pub fn namespace(&self) -> &str {
-        match self {
-            Db::Sqlite(_) => "main",
-            Db::Postgres(p) => &p.schema,
-            Db::Mysql(m) => &m.database,
-        }
+        each!(self, d => d.namespace())
     }
 
     /// Reads the given tables (by name) in a constant number of round trips; tables that
@@ -207,11 +286,10 @@ impl Db {
         names: &[String],
         index_names: &[String],
     ) -> Result<Catalog> {
-        match self {
-            Db::Sqlite(d) => d.introspect(names, index_names).await,
-            Db::Postgres(d) => d.introspect(names, index_names).await,
-            Db::Mysql(d) => d.introspect(names, index_names).await,
+        if names.is_empty() {
+            return Ok(Catalog::default());
         }
+        each!(self, d => d.introspect(names, index_names).await)
     }
 
     /// Marks [`catalog::CatalogTable::has_rows`] for the given existing tables, in one
@@ -229,11 +307,7 @@ impl Db {
         if checks.is_empty() {
             return Ok(());
         }
-        let with_rows = match self {
-            Db::Sqlite(d) => d.tables_with_rows(&checks).await?,
-            Db::Postgres(d) => d.tables_with_rows(&checks).await?,
-            Db::Mysql(d) => d.tables_with_rows(&checks).await?,
-        };
+        let with_rows = each!(self, d => d.tables_with_rows(&checks).await)?;
         for t in catalog.tables.iter_mut() {
             t.has_rows = with_rows.contains(&t.name);
         }
@@ -243,30 +317,21 @@ impl Db {
     /// Takes the migration lock, waiting up to `timeout` for another rustauth migrate.
     /// SQLite: `BEGIN IMMEDIATE`; PostgreSQL: a transaction-level advisory lock taken
     /// in the migration transaction (both stay open for [`Db::apply`], which plans again
-    /// and runs in them); MySQL: `GET_LOCK`.
+    /// and runs in them); MySQL: `GET_LOCK`. After a second of waiting, the connection's
+    /// [`Options::notice`] words the wait.
     pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
-        match self {
-            Db::Sqlite(d) => d.lock(timeout).await,
-            Db::Postgres(d) => d.lock(timeout).await,
-            Db::Mysql(d) => d.lock(timeout).await,
-        }
+        each!(self, d => d.lock(timeout).await)
     }
 
     /// SQLite: removes the file this run created (it was missing), when it is still
     /// empty: a migrate that applied nothing leaves nothing behind.
     pub async fn discard_created(&mut self) {
-        if let Db::Sqlite(d) = self {
-            d.discard_created().await;
-        }
+        each!(self, d => d.discard_created().await)
     }
 
     /// Releases the lock (and, on SQLite, rolls back a transaction still open).
     pub async fn unlock(&mut self) {
-        match self {
-            Db::Sqlite(d) => d.unlock().await,
-            Db::Postgres(d) => d.unlock().await,
-            Db::Mysql(d) => d.unlock().await,
-        }
+        each!(self, d => d.unlock().await)
     }
 
     /// Runs the statements and records them in the history table: all or nothing on
@@ -276,70 +341,43 @@ impl Db {
         statements: &[Step],
         history: Option<HistoryEntry<'_>>,
     ) -> std::result::Result<(), ApplyError> {
-        match self {
-            Db::Sqlite(d) => d.apply(statements, history).await,
-            Db::Postgres(d) => d.apply(statements, history).await,
-            Db::Mysql(d) => d.apply(statements, history).await,
-        }
+        each!(self, d => d.apply(statements, history).await)
     }
 
     /// The SQL of the newest plan in the history table when it did not finish: only MySQL
     /// applies statement by statement, so only there can a plan stop half-way.
     pub async fn unfinished_plan(&mut self, table: &str) -> Result<Option<String>> {
-        match self {
-            Db::Mysql(d) => d.unfinished_plan(table).await,
-            Db::Sqlite(_) | Db::Postgres(_) => Ok(None),
-        }
+        each!(self, d => d.unfinished_plan(table).await)
     }
 
     /// MySQL: marks every unfinished plan of the history table finished, once a later
     /// run has left nothing to apply (it completed what they began). Returns how many.
     pub async fn finish_interrupted(&mut self, table: &str) -> Result<u64> {
-        match self {
-            Db::Mysql(d) => d.finish_interrupted(table).await,
-            Db::Sqlite(_) | Db::Postgres(_) => Ok(0),
-        }
+        each!(self, d => d.finish_interrupted(table).await)
     }
 
     /// The newest plan of the history table when it did not finish (MySQL).
     pub async fn interrupted(&mut self, table: &str) -> Result<Option<HistoryRow>> {
-        match self {
-            Db::Mysql(d) => d.interrupted(table).await,
-            Db::Sqlite(_) | Db::Postgres(_) => Ok(None),
-        }
+        each!(self, d => d.interrupted(table).await)
     }
 
     /// The last applied plan in the history table, if the table exists.
     pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
-        match self {
-            Db::Sqlite(d) => d.last_applied(table).await,
-            Db::Postgres(d) => d.last_applied(table).await,
-            Db::Mysql(d) => d.last_applied(table).await,
-        }
+        each!(self, d => d.last_applied(table).await)
+    }
+
+    /// Runs row statements (inserts, updates) in one transaction.
+    pub async fn write_rows(&mut self, stmts: &[rows::Stmt]) -> Result<()> {
+        each!(self, d => d.write_rows(stmts).await)
+    }
+
+    /// The first column of a query's rows, as text (NULLs left out).
+    pub async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>> {
+        each!(self, d => d.read_texts(stmt).await)
     }
 }
 
 /// Milliseconds since `start`.
 pub(crate) fn elapsed_ms(start: std::time::Instant) -> i64 {
-    start.elapsed().as_millis() as i64
-}
-
-impl Db {
-    /// Runs row statements (inserts, updates) in one transaction.
-    pub async fn write_rows(&mut self, stmts: &[rows::Stmt]) -> Result<()> {
-        match self {
-            Db::Sqlite(d) => d.write_rows(stmts).await,
-            Db::Postgres(d) => d.write_rows(stmts).await,
-            Db::Mysql(d) => d.write_rows(stmts).await,
-        }
-    }
-
-    /// The first column of a query's rows, as text (NULLs left out).
-    pub async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>> {
-        match self {
-            Db::Sqlite(d) => d.read_texts(stmt).await,
-            Db::Postgres(d) => d.read_texts(stmt).await,
-            Db::Mysql(d) => d.read_texts(stmt).await,
-        }
-    }
+    i64::try_from(start.elapsed().as_millis()).unwrap_or(i64::MAX)
 }

@@ -10,10 +10,12 @@ use sqlx::mysql::{MySqlConnectOptions, MySqlConnection, MySqlDatabaseError, MySq
 use sqlx::{ConnectOptions, Executor, Row};
 
 use super::catalog::*;
+use super::history;
 use super::{
-    ApplyError, DbError, GuardedAdd, HistoryEntry, HistoryRow, Options, Outcome, Phase, Result,
-    Step, Target,
+    ApplyError, Cause, DbError, Driver, GuardedAdd, HistoryEntry, HistoryRow, Options, Outcome,
+    Phase, Result, Step, Target, Waiting,
 };
+use crate::model::Engine;
 
 pub struct Mysql {
     target: Target,
@@ -21,6 +23,7 @@ pub struct Mysql {
     pub database: String,
     locked: bool,
     lock_timeout: Duration,
+    notice: fn(&Waiting<'_>) -> String,
 }
 
 /// The server's error number (1205: lock wait timeout; 1138: invalid use of NULL).
@@ -67,37 +70,33 @@ fn describe_session(r: &MySqlRow) -> String {
 }
 
 impl Mysql {
-    fn err(&self, doing: &str, e: sqlx::Error) -> DbError {
-        DbError::sqlx(&self.target, doing, e)
+    fn err(&self, doing: &'static str, e: sqlx::Error) -> DbError {
+        DbError::sqlx(&self.target, doing, &e)
     }
 
     pub async fn connect(target: &Target, opts: &Options) -> Result<Mysql> {
-        let my_opts = MySqlConnectOptions::from_str(target.url()).map_err(|e| {
-            DbError(format!(
-                "unparseable database URL: {}",
-                target.driver_message(&e)
-            ))
-        })?;
+        let my_opts = MySqlConnectOptions::from_str(target.url())
+            .map_err(|e| DbError::bad_url(target, &e))?;
         let mut conn = my_opts
             .connect()
             .await
-            .map_err(|e| DbError::sqlx(target, "cannot connect to", e))?;
+            .map_err(|e| DbError::sqlx(target, "cannot connect to", &e))?;
         let secs = timeout_secs(opts.lock_timeout);
         conn.execute(
             format!("set session lock_wait_timeout = {secs}, innodb_lock_wait_timeout = {secs}")
                 .as_str(),
         )
         .await
-        .map_err(|e| DbError::sqlx(target, "cannot configure the session on", e))?;
+        .map_err(|e| DbError::sqlx(target, "cannot configure the session on", &e))?;
         let database: Option<String> = sqlx::query_scalar("select database()")
             .fetch_one(&mut conn)
             .await
-            .map_err(|e| DbError::sqlx(target, "cannot query", e))?;
+            .map_err(|e| DbError::sqlx(target, "cannot query", &e))?;
         let Some(database) = database else {
-            return Err(DbError(format!(
-                "{} names no database; add one to the URL (mysql://user@host:3306/DATABASE)",
-                target.describe()
-            )));
+            return Err(DbError::NoDatabase {
+                target: target.describe(),
+                example: "mysql://user@host:3306/DATABASE",
+            });
         };
         Ok(Mysql {
             target: target.clone(),
@@ -105,6 +104,7 @@ impl Mysql {
             database,
             locked: false,
             lock_timeout: opts.lock_timeout,
+            notice: opts.notice,
         })
     }
 
@@ -112,11 +112,135 @@ impl Mysql {
         vec!["?"; n].join(", ")
     }
 
-    pub async fn introspect(
-        &mut self,
-        names: &[String],
-        _index_names: &[String],
-    ) -> Result<Catalog> {
+    /// Other sessions' open transactions, as the server shows them: they hold the
+    /// metadata locks a DDL statement waits for.
+    async fn open_transactions(&mut self) -> String {
+        let rows = sqlx::query(
+            "select t.trx_mysql_thread_id, coalesce(cast(p.user as char), ''), coalesce(cast(p.host as char), ''), \
+               timestampdiff(second, t.trx_started, now()) \
+             from information_schema.innodb_trx t \
+             left join information_schema.processlist p on p.id = t.trx_mysql_thread_id \
+             where t.trx_mysql_thread_id <> connection_id() order by t.trx_started limit 5",
+        )
+        .fetch_all(&mut self.conn)
+        .await
+        .unwrap_or_default();
+        if rows.is_empty() {
+            return "another session holds it (SHOW PROCESSLIST shows which)".into();
+        }
+        let list: Vec<String> = rows.iter().map(describe_session).collect();
+        format!("held by an open transaction of {}", list.join(", "))
+    }
+
+    /// Who holds the migration lock: `, held by connection 12 (…)`, or "".
+    async fn lock_holder(&mut self) -> String {
+        let row = sqlx::query(
+            "select p.id, cast(p.user as char), cast(p.host as char), p.time from information_schema.processlist p where p.id = is_used_lock(?)",
+        )
+        .bind(self.lock_name())
+        .fetch_optional(&mut self.conn)
+        .await;
+        match row {
+            Ok(Some(r)) => format!(", held by {}", describe_session(&r)),
+            _ => String::new(),
+        }
+    }
+
+    /// GET_LOCK names are limited to 64 characters.
+    fn lock_name(&self) -> String {
+        let mut name = format!("rustauth:{}", self.database);
+        name.truncate(64);
+        name
+    }
+
+    async fn get_lock(&mut self, secs: u64) -> Result<Option<i64>> {
+        sqlx::query_scalar("select get_lock(?, ?)")
+            .bind(self.lock_name())
+            .bind(secs as i64)
+            .fetch_one(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot take the migration lock on", e))
+    }
+
+    /// Strict mode (a NULL in a column made NOT NULL is an error, not an invented value),
+    /// backslashes as escapes (as the statements are written).
+    async fn strict_mode(&mut self) -> std::result::Result<(), sqlx::Error> {
+        let mode: String = sqlx::query_scalar("select cast(@@session.sql_mode as char)")
+            .fetch_one(&mut self.conn)
+            .await?;
+        let mut modes: Vec<&str> = mode
+            .split(',')
+            .filter(|m| !m.is_empty() && !m.eq_ignore_ascii_case("NO_BACKSLASH_ESCAPES"))
+            .collect();
+        if !modes
+            .iter()
+            .any(|m| m.eq_ignore_ascii_case("STRICT_ALL_TABLES"))
+        {
+            modes.push("STRICT_ALL_TABLES");
+        }
+        sqlx::query("set session sql_mode = ?")
+            .bind(modes.join(","))
+            .execute(&mut self.conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Adds the column nullable, then makes it NOT NULL (strict mode: a row that has no
+    /// value fails it); on that failure drops the column again. `Err` is the message.
+    async fn guarded_add(&mut self, g: &GuardedAdd) -> std::result::Result<(), StepError> {
+        self.conn
+            .execute(g.add_nullable.as_str())
+            .await
+            .map_err(StepError::Sql)?;
+        let Err(e) = self.conn.execute(g.tighten.as_str()).await else {
+            return Ok(());
+        };
+        let cause = self.statement_error(e).await.to_string();
+        let undone = match self.conn.execute(g.undo.as_str()).await {
+            Ok(_) => "the column was dropped again".to_string(),
+            Err(u) => format!(
+                "dropping the column again failed too ({}); drop it yourself ({})",
+                self.target.driver_message(&u),
+                g.undo
+            ),
+        };
+        Err(StepError::Refused(format!(
+            "table {table} got a row after the plan found it empty, and the new NOT NULL column {column} has no value for it ({cause}); {undone}: no value was invented",
+            table = g.table,
+            column = g.column,
+        )))
+    }
+
+    /// A statement's error: a lock wait timeout names the open transactions.
+    async fn statement_error(&mut self, e: sqlx::Error) -> Cause {
+        if error_number(&e) == Some(LOCK_WAIT_TIMEOUT) {
+            let holders = self.open_transactions().await;
+            return Cause::LockTimeout {
+                secs: self.lock_timeout.as_secs(),
+                what: format!("for a table's metadata lock, {holders}"),
+            };
+        }
+        Cause::Driver(self.target.driver_message(&e))
+    }
+
+    async fn history_exists(&mut self, table: &str) -> Result<bool> {
+        let exists: i64 = sqlx::query_scalar(
+            "select count(*) from information_schema.tables where table_schema = database() and table_name = ?",
+        )
+        .bind(table)
+        .fetch_one(&mut self.conn)
+        .await
+        .map_err(|e| self.err("cannot read the history of", e))?;
+        Ok(exists > 0)
+    }
+}
+
+impl Driver for Mysql {
+    fn namespace(&self) -> &str {
+        &self.database
+    }
+
+    async fn introspect(&mut self, names: &[String], _index_names: &[String]) -> Result<Catalog> {
         let mut catalog = Catalog::default();
         if names.is_empty() {
             return Ok(catalog);
@@ -203,77 +327,37 @@ impl Mysql {
         Ok(catalog)
     }
 
-    pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
+    async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
         let sql = rows_query(names, ident, true);
         let rows = match self.conn.fetch_all(sql.as_str()).await {
             Ok(rows) => rows,
             Err(e) if error_number(&e) == Some(LOCK_WAIT_TIMEOUT) => {
                 let holders = self.open_transactions().await;
-                return Err(DbError(format!(
-                    "cannot count rows in {}: waited {} s for a table lock: {holders}; nothing was changed. Retry when that transaction has ended",
-                    self.target.describe(),
-                    self.lock_timeout.as_secs()
-                )));
+                return Err(DbError::TableLocked {
+                    doing: "cannot count rows in",
+                    target: self.target.describe(),
+                    holders,
+                    secs: self.lock_timeout.as_secs(),
+                });
             }
             Err(e) => return Err(self.err("cannot count rows in", e)),
         };
         Ok(tables_of(names, &rows))
     }
 
-    /// Other sessions' open transactions, as the server shows them: they hold the
-    /// metadata locks a DDL statement waits for.
-    async fn open_transactions(&mut self) -> String {
-        let rows = sqlx::query(
-            "select t.trx_mysql_thread_id, coalesce(cast(p.user as char), ''), coalesce(cast(p.host as char), ''), \
-               timestampdiff(second, t.trx_started, now()) \
-             from information_schema.innodb_trx t \
-             left join information_schema.processlist p on p.id = t.trx_mysql_thread_id \
-             where t.trx_mysql_thread_id <> connection_id() order by t.trx_started limit 5",
-        )
-        .fetch_all(&mut self.conn)
-        .await
-        .unwrap_or_default();
-        if rows.is_empty() {
-            return "another session holds it (SHOW PROCESSLIST shows which)".into();
-        }
-        let list: Vec<String> = rows.iter().map(describe_session).collect();
-        format!("held by an open transaction of {}", list.join(", "))
-    }
-
-    /// Who holds the migration lock: `, held by connection 12 (…)`, or "".
-    async fn lock_holder(&mut self) -> String {
-        let row = sqlx::query(
-            "select p.id, cast(p.user as char), cast(p.host as char), p.time from information_schema.processlist p where p.id = is_used_lock(?)",
-        )
-        .bind(self.lock_name())
-        .fetch_optional(&mut self.conn)
-        .await;
-        match row {
-            Ok(Some(r)) => format!(", held by {}", describe_session(&r)),
-            _ => String::new(),
-        }
-    }
-
-    /// GET_LOCK names are limited to 64 characters.
-    fn lock_name(&self) -> String {
-        let mut name = format!("rustauth:{}", self.database);
-        name.truncate(64);
-        name
-    }
-
     /// `GET_LOCK`, waiting up to `timeout`; after a second of waiting, says who holds it.
-    pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
+    async fn lock(&mut self, timeout: Duration) -> Result<()> {
         let secs = timeout.as_secs();
         let first = secs.min(crate::output::NOTICE_AFTER.as_secs());
         let mut got = self.get_lock(first).await?;
         if got == Some(0) && secs > first {
             if crate::output::notices() {
                 let holder = self.lock_holder().await;
-                crate::output::notice(&format!(
-                    "waiting for the migration lock{} on {} (up to {secs} s, --lock-timeout)",
-                    holder.replacen(',', "", 1),
-                    self.target.describe(),
-                ));
+                crate::output::notice(&(self.notice)(&Waiting::MigrationLock {
+                    target: &self.target.describe(),
+                    holder: &holder.replacen(',', "", 1),
+                    secs,
+                }));
             }
             got = self.get_lock(secs - first).await?;
         }
@@ -284,28 +368,22 @@ impl Mysql {
             }
             Some(_) => {
                 let holder = self.lock_holder().await;
-                Err(DbError(format!(
-                    "another rustauth migrate holds the lock on {}{holder}; waited {secs} s (--lock-timeout). Retry when it has finished",
-                    self.target.describe(),
-                )))
+                Err(DbError::LockHeld {
+                    target: self.target.describe(),
+                    holder,
+                    by_writer: false,
+                    secs,
+                })
             }
-            None => Err(DbError(format!(
-                "cannot take the migration lock on {}: GET_LOCK returned NULL",
-                self.target.describe()
-            ))),
+            None => Err(DbError::failed(
+                &self.target,
+                "cannot take the migration lock on",
+                "GET_LOCK returned NULL",
+            )),
         }
     }
 
-    async fn get_lock(&mut self, secs: u64) -> Result<Option<i64>> {
-        sqlx::query_scalar("select get_lock(?, ?)")
-            .bind(self.lock_name())
-            .bind(secs as i64)
-            .fetch_one(&mut self.conn)
-            .await
-            .map_err(|e| self.err("cannot take the migration lock on", e))
-    }
-
-    pub async fn unlock(&mut self) {
+    async fn unlock(&mut self) {
         if self.locked {
             let _ = sqlx::query("select release_lock(?)")
                 .bind(self.lock_name())
@@ -322,7 +400,7 @@ impl Mysql {
     /// `Db::unfinished_plan`). The session runs in strict mode without
     /// `NO_BACKSLASH_ESCAPES`, so the statements mean what they say whatever the server's
     /// `sql_mode`.
-    pub async fn apply(
+    async fn apply(
         &mut self,
         statements: &[Step],
         history: Option<HistoryEntry<'_>>,
@@ -330,22 +408,22 @@ impl Mysql {
         let total = statements.len();
         let start = Instant::now();
         // Nothing stays applied only when the failure comes before the first statement.
-        let fail = |applied: usize, phase: Phase, outcome: Outcome, message: String| ApplyError {
+        let fail = |applied: usize, phase: Phase, outcome: Outcome, cause: Cause| ApplyError {
             applied,
             total,
             outcome,
             phase,
-            message,
+            cause,
         };
         if let Err(e) = self.strict_mode().await {
             return Err(fail(
                 0,
                 Phase::Statement,
                 Outcome::RolledBack,
-                format!(
+                Cause::Driver(format!(
                     "cannot set the session's sql_mode: {}",
                     self.target.driver_message(&e)
-                ),
+                )),
             ));
         }
         let mut row_id = None;
@@ -353,30 +431,25 @@ impl Mysql {
             let table = ident(h.table);
             let res: std::result::Result<u64, sqlx::Error> = async {
                 self.conn
-                    .execute(
-                        format!(
-                            "create table if not exists {table} (`id` bigint not null auto_increment primary key, `applied_at` timestamp(3) not null default current_timestamp(3), `cli_version` varchar(64) not null, `sha256` char(64) not null, `statements` integer not null, `duration_ms` bigint not null, `sql` longtext not null, `finished` boolean not null default true)"
-                        )
-                        .as_str(),
-                    )
+                    .execute(history::create(Engine::Mysql, &table).as_str())
                     .await?;
-                let done = sqlx::query(&format!(
-                    "insert into {table} (`cli_version`, `sha256`, `statements`, `duration_ms`, `sql`, `finished`) values (?, ?, ?, 0, ?, false)"
-                ))
-                .bind(env!("CARGO_PKG_VERSION"))
-                .bind(h.sha256)
-                .bind(total as i32)
-                .bind(h.sql)
-                .execute(&mut self.conn)
-                .await?;
+                let done = sqlx::query(&history::insert(Engine::Mysql, &table))
+                    .bind(env!("CARGO_PKG_VERSION"))
+                    .bind(h.sha256)
+                    .bind(i32::try_from(total).unwrap_or(i32::MAX))
+                    .bind(0_i64)
+                    .bind(h.sql)
+                    .bind(false)
+                    .execute(&mut self.conn)
+                    .await?;
                 Ok(done.last_insert_id())
             }
             .await;
             match res {
                 Ok(id) => row_id = Some(id),
                 Err(e) => {
-                    let message = self.statement_error(e).await;
-                    return Err(fail(0, Phase::History, Outcome::RolledBack, message));
+                    let cause = self.statement_error(e).await;
+                    return Err(fail(0, Phase::History, Outcome::RolledBack, cause));
                 }
             }
         }
@@ -390,12 +463,12 @@ impl Mysql {
                     .map_err(StepError::Sql),
                 Some(g) => self.guarded_add(g).await,
             };
-            let message = match r {
+            let cause = match r {
                 Ok(()) => continue,
                 Err(StepError::Sql(e)) => self.statement_error(e).await,
-                Err(StepError::Refused(m)) => m,
+                Err(StepError::Refused(m)) => Cause::Refused(m),
             };
-            return Err(fail(i, Phase::Statement, Outcome::Partial, message));
+            return Err(fail(i, Phase::Statement, Outcome::Partial, cause));
         }
         if let (Some(h), Some(id)) = (history, row_id) {
             let table = ident(h.table);
@@ -421,80 +494,19 @@ impl Mysql {
                     total,
                     Phase::History,
                     Outcome::Partial,
-                    format!(
+                    Cause::Driver(format!(
                         "marking it finished in {} failed: {}",
                         h.table,
                         self.target.driver_message(&e)
-                    ),
+                    )),
                 ));
             }
         }
         Ok(())
     }
 
-    /// Strict mode (a NULL in a column made NOT NULL is an error, not an invented value),
-    /// backslashes as escapes (as the statements are written).
-    async fn strict_mode(&mut self) -> std::result::Result<(), sqlx::Error> {
-        let mode: String = sqlx::query_scalar("select cast(@@session.sql_mode as char)")
-            .fetch_one(&mut self.conn)
-            .await?;
-        let mut modes: Vec<&str> = mode
-            .split(',')
-            .filter(|m| !m.is_empty() && !m.eq_ignore_ascii_case("NO_BACKSLASH_ESCAPES"))
-            .collect();
-        if !modes
-            .iter()
-            .any(|m| m.eq_ignore_ascii_case("STRICT_ALL_TABLES"))
-        {
-            modes.push("STRICT_ALL_TABLES");
-        }
-        sqlx::query("set session sql_mode = ?")
-            .bind(modes.join(","))
-            .execute(&mut self.conn)
-            .await?;
-        Ok(())
-    }
-
-    /// Adds the column nullable, then makes it NOT NULL (strict mode: a row that has no
-    /// value fails it); on that failure drops the column again. `Err` is the message.
-    async fn guarded_add(&mut self, g: &GuardedAdd) -> std::result::Result<(), StepError> {
-        self.conn
-            .execute(g.add_nullable.as_str())
-            .await
-            .map_err(StepError::Sql)?;
-        let Err(e) = self.conn.execute(g.tighten.as_str()).await else {
-            return Ok(());
-        };
-        let cause = self.statement_error(e).await;
-        let undone = match self.conn.execute(g.undo.as_str()).await {
-            Ok(_) => "the column was dropped again".to_string(),
-            Err(u) => format!(
-                "dropping the column again failed too ({}); drop it yourself ({})",
-                self.target.driver_message(&u),
-                g.undo
-            ),
-        };
-        Err(StepError::Refused(format!(
-            "table {table} got a row after the plan found it empty, and the new NOT NULL column {column} has no value for it ({cause}); {undone}: no value was invented",
-            table = g.table,
-            column = g.column,
-        )))
-    }
-
-    /// A statement's error: a lock wait timeout names the open transactions.
-    async fn statement_error(&mut self, e: sqlx::Error) -> String {
-        if error_number(&e) == Some(LOCK_WAIT_TIMEOUT) {
-            let holders = self.open_transactions().await;
-            return format!(
-                "waited {} s (--lock-timeout) for a table's metadata lock, {holders}",
-                self.lock_timeout.as_secs()
-            );
-        }
-        self.target.driver_message(&e)
-    }
-
     /// Marks every unfinished plan finished; how many there were.
-    pub async fn finish_interrupted(&mut self, table: &str) -> Result<u64> {
+    async fn finish_interrupted(&mut self, table: &str) -> Result<u64> {
         if !self.history_exists(table).await? {
             return Ok(0);
         }
@@ -509,28 +521,22 @@ impl Mysql {
     }
 
     /// The newest plan of the history table, when it did not finish.
-    pub async fn interrupted(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+    async fn interrupted(&mut self, table: &str) -> Result<Option<HistoryRow>> {
         if !self.history_exists(table).await? {
             return Ok(None);
         }
-        let row = sqlx::query(&format!(
-            "select date_format(`applied_at`, '%Y-%m-%d %H:%i:%s'), `cli_version`, `sha256`, cast(`statements` as signed), `duration_ms`, `finished` from {} order by `id` desc limit 1",
-            ident(table)
-        ))
-        .fetch_optional(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the history of", e))?;
-        Ok(row.filter(|r| !r.get::<bool, _>(5)).map(|r| HistoryRow {
-            applied_at: r.get(0),
-            cli_version: r.get(1),
-            sha256: r.get(2),
-            statements: r.get(3),
-            duration_ms: r.get(4),
-        }))
+        let sql = history::select_newest(Engine::Mysql, &ident(table), false);
+        let row = sqlx::query(&sql)
+            .fetch_optional(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot read the history of", e))?;
+        Ok(row
+            .map(|r| history::read_row(&r))
+            .and_then(|(row, finished)| (!finished).then_some(row)))
     }
 
     /// The SQL of the newest plan in the history table, when it did not finish.
-    pub async fn unfinished_plan(&mut self, table: &str) -> Result<Option<String>> {
+    async fn unfinished_plan(&mut self, table: &str) -> Result<Option<String>> {
         if !self.history_exists(table).await? {
             return Ok(None);
         }
@@ -544,50 +550,29 @@ impl Mysql {
         Ok(row.and_then(|(finished, sql)| (!finished).then_some(sql)))
     }
 
-    async fn history_exists(&mut self, table: &str) -> Result<bool> {
-        let exists: i64 = sqlx::query_scalar(
-            "select count(*) from information_schema.tables where table_schema = database() and table_name = ?",
-        )
-        .bind(table)
-        .fetch_one(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the history of", e))?;
-        Ok(exists > 0)
-    }
-
-    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+    async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
         if !self.history_exists(table).await? {
             return Ok(None);
         }
-        let row = sqlx::query(&format!(
-            "select date_format(`applied_at`, '%Y-%m-%d %H:%i:%s'), `cli_version`, `sha256`, cast(`statements` as signed), `duration_ms` from {} where `finished` order by `id` desc limit 1",
-            ident(table)
-        ))
-        .fetch_optional(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the history of", e))?;
-        Ok(row.map(|r| HistoryRow {
-            applied_at: r.get(0),
-            cli_version: r.get(1),
-            sha256: r.get(2),
-            statements: r.get(3),
-            duration_ms: r.get(4),
-        }))
+        let sql = history::select_newest(Engine::Mysql, &ident(table), true);
+        let row = sqlx::query(&sql)
+            .fetch_optional(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot read the history of", e))?;
+        Ok(row.map(|r| history::read_row(&r).0))
     }
-}
 
-fn ident(s: &str) -> String {
-    format!("`{}`", s.replace('`', "``"))
-}
-
-impl Mysql {
     /// Runs row statements in one transaction.
-    pub async fn write_rows(&mut self, stmts: &[super::rows::Stmt]) -> Result<()> {
+    async fn write_rows(&mut self, stmts: &[super::rows::Stmt]) -> Result<()> {
         super::rows::mysql_write(&mut self.conn, &self.target, stmts).await
     }
 
     /// The first column of a query's rows, as text.
-    pub async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
+    async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
         super::rows::mysql_read(&mut self.conn, &self.target, stmt).await
     }
+}
+
+fn ident(s: &str) -> String {
+    history::ident(Engine::Mysql, s)
 }

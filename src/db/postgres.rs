@@ -18,9 +18,12 @@ use sqlx::postgres::{PgArguments, PgConnectOptions, PgConnection, PgRow};
 use sqlx::{ConnectOptions, Executor, Postgres as Pg, Row};
 
 use super::catalog::*;
+use super::history;
 use super::{
-    ApplyError, DbError, HistoryEntry, HistoryRow, Options, Outcome, Phase, Result, Step, Target,
+    ApplyError, Cause, DbError, Driver, HistoryEntry, HistoryRow, Options, Outcome, Phase, Result,
+    Step, Target, Waiting,
 };
+use crate::model::Engine;
 
 pub struct Postgres {
     target: Target,
@@ -34,6 +37,7 @@ pub struct Postgres {
     lock_timeout: Duration,
     /// The auth tables last introspected (to name who holds a lock on them).
     tables: Vec<String>,
+    notice: fn(&Waiting<'_>) -> String,
 }
 
 /// An unnamed prepared statement (PgBouncer's transaction pooling cannot keep named ones).
@@ -65,25 +69,22 @@ fn query_names_database(url: &str) -> bool {
 }
 
 impl Postgres {
-    fn err(&self, doing: &str, e: sqlx::Error) -> DbError {
-        DbError::sqlx(&self.target, doing, e)
+    fn err(&self, doing: &'static str, e: sqlx::Error) -> DbError {
+        DbError::sqlx(&self.target, doing, &e)
     }
 
     async fn open(target: &Target) -> Result<PgConnection> {
         let opts = PgConnectOptions::from_str(target.url())
-            .map_err(|e| {
-                DbError(format!(
-                    "unparseable database URL: {}",
-                    target.driver_message(&e)
-                ))
-            })?
+            .map_err(|e| DbError::bad_url(target, &e))?
             .application_name("rustauth")
             .extra_float_digits(None)
             .statement_cache_capacity(0);
         opts.connect().await.map_err(|e| {
-            let mut err = DbError::sqlx(target, "cannot connect to", e);
-            if err.0.contains("unsupported startup parameter: options") {
-                err.0.push_str(
+            let mut err = DbError::sqlx(target, "cannot connect to", &e);
+            if let DbError::Failed { detail, .. } = &mut err
+                && detail.contains("unsupported startup parameter: options")
+            {
+                detail.push_str(
                     " (PgBouncer rejects the `options` startup parameter: unset PGOPTIONS and remove options= from the URL)",
                 );
             }
@@ -95,16 +96,16 @@ impl Postgres {
         // Without a database, PostgreSQL picks the one named after the user: never
         // migrate a database nobody named.
         if target.database().is_none() && !query_names_database(target.url()) {
-            return Err(DbError(format!(
-                "{} names no database; add one to the URL (postgres://user@host:5432/DATABASE)",
-                target.describe()
-            )));
+            return Err(DbError::NoDatabase {
+                target: target.describe(),
+                example: "postgres://user@host:5432/DATABASE",
+            });
         }
         let mut conn = Self::open(target).await?;
         let row = conn
             .fetch_one("select current_database()::text, current_setting('search_path'), (select array_agg(nspname::text) from pg_catalog.pg_namespace), coalesce(pg_catalog.current_schema()::text, 'public')")
             .await
-            .map_err(|e| DbError::sqlx(target, "cannot query", e))?;
+            .map_err(|e| DbError::sqlx(target, "cannot query", &e))?;
         let database: String = row.get(0);
         let search_path: String = row.get(1);
         let schemas: Vec<String> = row.get(2);
@@ -123,6 +124,7 @@ impl Postgres {
             in_tx: false,
             lock_timeout: opts.lock_timeout,
             tables: Vec::new(),
+            notice: opts.notice,
         })
     }
 
@@ -149,7 +151,7 @@ impl Postgres {
     async fn end_read<T>(
         &mut self,
         own: bool,
-        doing: &str,
+        doing: &'static str,
         r: std::result::Result<T, sqlx::Error>,
     ) -> Result<T> {
         match r {
@@ -169,11 +171,12 @@ impl Postgres {
                 }
                 if is_lock_timeout(&e) {
                     let holders = self.table_lock_holders().await;
-                    return Err(DbError(format!(
-                        "{doing} {}: waited {} s (--lock-timeout) for a table lock: {holders}; nothing was changed. Retry when that transaction has ended",
-                        self.target.describe(),
-                        self.lock_timeout.as_secs()
-                    )));
+                    return Err(DbError::TableLocked {
+                        doing,
+                        target: self.target.describe(),
+                        holders,
+                        secs: self.lock_timeout.as_secs(),
+                    });
                 }
                 Err(self.err(doing, e))
             }
@@ -223,17 +226,6 @@ impl Postgres {
             })
             .collect::<Vec<_>>()
             .join("; ")
-    }
-
-    pub async fn introspect(
-        &mut self,
-        names: &[String],
-        index_names: &[String],
-    ) -> Result<Catalog> {
-        self.tables = names.to_vec();
-        let own = self.begin_read().await?;
-        let r = self.read_catalog(names, index_names).await;
-        self.end_read(own, "cannot read the tables of", r).await
     }
 
     async fn read_catalog(
@@ -343,17 +335,6 @@ impl Postgres {
         Ok(catalog)
     }
 
-    /// Which of the tables hold a row; waits at most the lock timeout for a table
-    /// another session holds exclusively.
-    pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
-        let schema = ident(&self.schema);
-        let sql = rows_query(names, |n| format!("{schema}.{}", ident(n)), false);
-        let own = self.begin_read().await?;
-        let r = self.conn.fetch_all(sql.as_str()).await;
-        let rows = self.end_read(own, "cannot count rows in", r).await?;
-        Ok(tables_of(names, &rows))
-    }
-
     /// The advisory lock key: from "rustauth", the database and the schema.
     fn lock_key(&self) -> i64 {
         let digest =
@@ -364,7 +345,7 @@ impl Postgres {
     /// Opens the migration transaction (`lock_timeout`, `search_path`) and takes the
     /// transaction-level advisory lock in it, polling for up to `timeout`; after a second
     /// of waiting, says who holds it.
-    pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
+    async fn take_lock(&mut self, timeout: Duration) -> Result<()> {
         self.lock_timeout = timeout;
         let sql = format!(
             "begin; set local lock_timeout = '{}ms'; set local search_path to {}",
@@ -389,30 +370,29 @@ impl Postgres {
                 Ok(true) => return Ok(()),
                 Ok(false) => {}
                 Err(e) => {
-                    self.unlock().await;
+                    self.end_tx().await;
                     return Err(self.err("cannot take the migration lock on", e));
                 }
             }
             let waited = start.elapsed();
             if waited >= timeout {
                 let holder = self.lock_holder().await;
-                self.unlock().await;
-                return Err(DbError(format!(
-                    "another rustauth migrate holds the lock on {} (schema \"{}\"{holder}); waited {} s (--lock-timeout). Retry when it has finished",
-                    self.target.describe(),
-                    self.schema,
-                    timeout.as_secs()
-                )));
+                self.end_tx().await;
+                return Err(DbError::LockHeld {
+                    target: self.target.describe(),
+                    holder: format!(" (schema \"{}\"{holder})", self.schema),
+                    by_writer: false,
+                    secs: timeout.as_secs(),
+                });
             }
             if !announced && waited >= crate::output::NOTICE_AFTER && crate::output::notices() {
                 announced = true;
                 let holder = self.lock_holder().await;
-                crate::output::notice(&format!(
-                    "waiting for the migration lock{} on {} (up to {} s, --lock-timeout)",
-                    holder.replacen(',', "", 1),
-                    self.target.describe(),
-                    timeout.as_secs()
-                ));
+                crate::output::notice(&(self.notice)(&Waiting::MigrationLock {
+                    target: &self.target.describe(),
+                    holder: &holder.replacen(',', "", 1),
+                    secs: timeout.as_secs(),
+                }));
             }
             tokio::time::sleep(Duration::from_millis(50).min(timeout.saturating_sub(waited))).await;
         }
@@ -443,120 +423,25 @@ impl Postgres {
 
     /// Ends the migration transaction if it is still open (rolling it back), which
     /// releases the lock.
-    pub async fn unlock(&mut self) {
+    async fn end_tx(&mut self) {
         if self.in_tx {
             let _ = self.conn.execute("rollback").await;
             self.in_tx = false;
         }
     }
 
-    /// Runs the statements and the history row in the migration transaction and commits.
-    pub async fn apply(
-        &mut self,
-        statements: &[Step],
-        history: Option<HistoryEntry<'_>>,
-    ) -> std::result::Result<(), ApplyError> {
-        let total = statements.len();
-        let schema = self.schema.clone();
-        let fail = |applied: usize, phase: Phase, outcome: Outcome, message: String| ApplyError {
-            applied,
-            total,
-            outcome,
-            phase,
-            message,
-        };
-        // The 1.7 line's plan creates the schema it names (`database.schema`) first.
-        let creates_schema = statements
-            .first()
-            .is_some_and(|s| s.sql.starts_with("create schema if not exists "));
-        if !self.schema_exists && !creates_schema {
-            self.unlock().await;
-            return Err(fail(
-                0,
-                Phase::Statement,
-                Outcome::RolledBack,
-                format!(
-                    "schema {q} does not exist in database \"{}\"; create it (create schema {q};) or fix database.schema / search_path",
-                    self.database,
-                    q = ident(&schema)
-                ),
-            ));
-        }
-        if !self.in_tx {
-            self.lock(self.lock_timeout)
-                .await
-                .map_err(|e| fail(0, Phase::Statement, Outcome::RolledBack, e.0))?;
-        }
-        let start = Instant::now();
-        for (i, s) in statements.iter().enumerate() {
-            if let Err(e) = self.conn.execute(s.sql.as_str()).await {
-                let message = self.statement_error(e).await;
-                return Err(fail(i, Phase::Statement, Outcome::RolledBack, message));
-            }
-        }
-        if let Some(h) = history {
-            let table = format!("{}.{}", ident(&schema), ident(h.table));
-            let create = format!(
-                "create table if not exists {table} (\"id\" bigint generated by default as identity primary key, \"applied_at\" timestamptz not null default now(), \"cli_version\" text not null, \"sha256\" text not null, \"statements\" integer not null, \"duration_ms\" bigint not null, \"sql\" text not null, \"finished\" boolean not null default true)"
-            );
-            let insert = format!(
-                "insert into {table} (\"cli_version\", \"sha256\", \"statements\", \"duration_ms\", \"sql\") values ($1, $2, $3, $4, $5)"
-            );
-            let mut r = self.conn.execute(create.as_str()).await.map(|_| ());
-            if r.is_ok() {
-                r = query(&insert)
-                    .bind(env!("CARGO_PKG_VERSION"))
-                    .bind(h.sha256)
-                    .bind(total as i32)
-                    .bind(super::elapsed_ms(start))
-                    .bind(h.sql)
-                    .execute(&mut self.conn)
-                    .await
-                    .map(|_| ());
-            }
-            if let Err(e) = r {
-                let message = self.statement_error(e).await;
-                return Err(fail(total, Phase::History, Outcome::RolledBack, message));
-            }
-        }
-        let committed = self.conn.execute("commit").await;
-        self.in_tx = false;
-        match committed {
-            Ok(_) => Ok(()),
-            // The server answered: it did not commit (a deferred check, say).
-            Err(e) if server_answered(&e) => Err(fail(
-                total,
-                Phase::Commit,
-                Outcome::RolledBack,
-                self.target.driver_message(&e),
-            )),
-            Err(e) => Err(fail(
-                total,
-                Phase::Commit,
-                Outcome::Unknown,
-                self.target.driver_message(&e),
-            )),
-        }
-    }
-
     /// A statement's error, after rolling the migration transaction back: a lock
     /// timeout names who holds the lock.
-    async fn statement_error(&mut self, e: sqlx::Error) -> String {
-        self.unlock().await;
+    async fn statement_error(&mut self, e: sqlx::Error) -> Cause {
+        self.end_tx().await;
         if is_lock_timeout(&e) {
             let holders = self.table_lock_holders().await;
-            return format!(
-                "waited {} s (--lock-timeout) for a table lock: {holders}",
-                self.lock_timeout.as_secs()
-            );
+            return Cause::LockTimeout {
+                secs: self.lock_timeout.as_secs(),
+                what: format!("for a table lock: {holders}"),
+            };
         }
-        self.target.driver_message(&e)
-    }
-
-    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
-        let own = self.begin_read().await?;
-        let r = self.read_last_applied(table).await;
-        self.end_read(own, "cannot read the history of", r).await
+        Cause::Driver(self.target.driver_message(&e))
     }
 
     async fn read_last_applied(
@@ -574,20 +459,153 @@ impl Postgres {
         if !exists {
             return Ok(None);
         }
-        let row = query(&format!(
-            "select to_char(\"applied_at\" at time zone 'UTC', 'YYYY-MM-DD HH24:MI:SS'), \"cli_version\", \"sha256\", \"statements\"::bigint, \"duration_ms\" from {}.{} order by \"id\" desc limit 1",
-            ident(&self.schema),
-            ident(table)
-        ))
-        .fetch_optional(&mut self.conn)
-        .await?;
-        Ok(row.map(|r| HistoryRow {
-            applied_at: r.get(0),
-            cli_version: r.get(1),
-            sha256: r.get(2),
-            statements: r.get(3),
-            duration_ms: r.get(4),
-        }))
+        let table = format!("{}.{}", ident(&self.schema), ident(table));
+        let row = query(&history::select_newest(Engine::Postgres, &table, true))
+            .fetch_optional(&mut self.conn)
+            .await?;
+        Ok(row.map(|r| history::read_row(&r).0))
+    }
+
+    fn search_path(&self) -> String {
+        format!("set local search_path to {}", ident(&self.schema))
+    }
+}
+
+impl Driver for Postgres {
+    fn namespace(&self) -> &str {
+        &self.schema
+    }
+
+    async fn introspect(&mut self, names: &[String], index_names: &[String]) -> Result<Catalog> {
+        self.tables = names.to_vec();
+        let own = self.begin_read().await?;
+        let r = self.read_catalog(names, index_names).await;
+        self.end_read(own, "cannot read the tables of", r).await
+    }
+
+    /// Which of the tables hold a row; waits at most the lock timeout for a table
+    /// another session holds exclusively.
+    async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
+        let schema = ident(&self.schema);
+        let sql = rows_query(names, |n| format!("{schema}.{}", ident(n)), false);
+        let own = self.begin_read().await?;
+        let r = self.conn.fetch_all(sql.as_str()).await;
+        let rows = self.end_read(own, "cannot count rows in", r).await?;
+        Ok(tables_of(names, &rows))
+    }
+
+    async fn lock(&mut self, timeout: Duration) -> Result<()> {
+        self.take_lock(timeout).await
+    }
+
+    async fn unlock(&mut self) {
+        self.end_tx().await;
+    }
+
+    /// Runs the statements and the history row in the migration transaction and commits.
+    async fn apply(
+        &mut self,
+        statements: &[Step],
+        history: Option<HistoryEntry<'_>>,
+    ) -> std::result::Result<(), ApplyError> {
+        let total = statements.len();
+        let schema = self.schema.clone();
+        let fail = |applied: usize, phase: Phase, outcome: Outcome, cause: Cause| ApplyError {
+            applied,
+            total,
+            outcome,
+            phase,
+            cause,
+        };
+        // The 1.7 line's plan creates the schema it names (`database.schema`) first.
+        let creates_schema = statements
+            .first()
+            .is_some_and(|s| s.sql.starts_with("create schema if not exists "));
+        if !self.schema_exists && !creates_schema {
+            self.end_tx().await;
+            return Err(fail(
+                0,
+                Phase::Statement,
+                Outcome::RolledBack,
+                Cause::Refused(format!(
+                    "schema {q} does not exist in database \"{}\"; create it (create schema {q};) or fix database.schema / search_path",
+                    self.database,
+                    q = ident(&schema)
+                )),
+            ));
+        }
+        if !self.in_tx {
+            self.take_lock(self.lock_timeout)
+                .await
+                .map_err(|e| fail(0, Phase::Statement, Outcome::RolledBack, Cause::Db(e)))?;
+        }
+        let start = Instant::now();
+        for (i, s) in statements.iter().enumerate() {
+            if let Err(e) = self.conn.execute(s.sql.as_str()).await {
+                let cause = self.statement_error(e).await;
+                return Err(fail(i, Phase::Statement, Outcome::RolledBack, cause));
+            }
+        }
+        if let Some(h) = history {
+            let table = format!("{}.{}", ident(&schema), ident(h.table));
+            let mut r = self
+                .conn
+                .execute(history::create(Engine::Postgres, &table).as_str())
+                .await
+                .map(|_| ());
+            if r.is_ok() {
+                r = query(&history::insert(Engine::Postgres, &table))
+                    .bind(env!("CARGO_PKG_VERSION"))
+                    .bind(h.sha256)
+                    .bind(i32::try_from(total).unwrap_or(i32::MAX))
+                    .bind(super::elapsed_ms(start))
+                    .bind(h.sql)
+                    .bind(true)
+                    .execute(&mut self.conn)
+                    .await
+                    .map(|_| ());
+            }
+            if let Err(e) = r {
+                let cause = self.statement_error(e).await;
+                return Err(fail(total, Phase::History, Outcome::RolledBack, cause));
+            }
+        }
+        let committed = self.conn.execute("commit").await;
+        self.in_tx = false;
+        match committed {
+            Ok(_) => Ok(()),
+            // The server answered: it did not commit (a deferred check, say).
+            Err(e) if server_answered(&e) => Err(fail(
+                total,
+                Phase::Commit,
+                Outcome::RolledBack,
+                Cause::Driver(self.target.driver_message(&e)),
+            )),
+            Err(e) => Err(fail(
+                total,
+                Phase::Commit,
+                Outcome::Unknown,
+                Cause::Driver(self.target.driver_message(&e)),
+            )),
+        }
+    }
+
+    async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+        let own = self.begin_read().await?;
+        let r = self.read_last_applied(table).await;
+        self.end_read(own, "cannot read the history of", r).await
+    }
+
+    /// Runs row statements in one transaction, in the target schema.
+    async fn write_rows(&mut self, stmts: &[super::rows::Stmt]) -> Result<()> {
+        let path = self.search_path();
+        super::rows::postgres_write(&mut self.conn, &self.target, &path, stmts).await
+    }
+
+    /// The first column of a query's rows, as text, in the target schema.
+    async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
+        let path = self.search_path();
+        super::rows::postgres_read(&mut self.conn, &self.target, &path, stmt).await
     }
 }
 
@@ -619,21 +637,7 @@ pub fn first_schema(search_path: &str) -> String {
 }
 
 fn ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-impl Postgres {
-    /// Runs row statements in one transaction, in the target schema.
-    pub async fn write_rows(&mut self, stmts: &[super::rows::Stmt]) -> Result<()> {
-        let path = format!("set local search_path to {}", ident(&self.schema));
-        super::rows::postgres_write(&mut self.conn, &self.target, &path, stmts).await
-    }
-
-    /// The first column of a query's rows, as text, in the target schema.
-    pub async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
-        let path = format!("set local search_path to {}", ident(&self.schema));
-        super::rows::postgres_read(&mut self.conn, &self.target, &path, stmt).await
-    }
+    history::ident(Engine::Postgres, s)
 }
 
 #[cfg(test)]

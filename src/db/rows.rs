@@ -45,7 +45,7 @@ macro_rules! bind_all {
 macro_rules! rows_impl {
     ($conn:expr, $target:expr, $prelude:expr, $bool_as_int:expr, $stmts:expr) => {{
         let target: &Target = $target;
-        let fail = |doing: &str, e: sqlx::Error| DbError::sqlx(target, doing, e);
+        let fail = |doing: &'static str, e: sqlx::Error| DbError::sqlx(target, doing, &e);
         let mut tx = $conn
             .begin()
             .await
@@ -76,7 +76,7 @@ macro_rules! read_impl {
     ($conn:expr, $target:expr, $prelude:expr, $bool_as_int:expr, $stmt:expr) => {{
         let target: &Target = $target;
         let stmt: &Stmt = $stmt;
-        let fail = |e: sqlx::Error| DbError::sqlx(target, "cannot read", e);
+        let fail = |e: sqlx::Error| DbError::sqlx(target, "cannot read", &e);
         let mut tx = $conn.begin().await.map_err(fail)?;
         for p in $prelude {
             sqlx::query(p)

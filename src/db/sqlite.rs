@@ -9,9 +9,12 @@ use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Executor, Row};
 
 use super::catalog::*;
+use super::history;
 use super::{
-    ApplyError, DbError, HistoryEntry, HistoryRow, Options, Outcome, Phase, Result, Step, Target,
+    ApplyError, Cause, DbError, Driver, HistoryEntry, HistoryRow, Options, Outcome, Phase, Result,
+    Step, Target, Waiting,
 };
+use crate::model::Engine;
 
 pub struct Sqlite {
     target: Target,
@@ -19,11 +22,12 @@ pub struct Sqlite {
     in_tx: bool,
     /// The file this run created (it did not exist).
     created: Option<std::path::PathBuf>,
+    notice: fn(&Waiting<'_>) -> String,
 }
 
 impl Sqlite {
-    fn err(&self, doing: &str, e: sqlx::Error) -> DbError {
-        DbError::sqlx(&self.target, doing, e)
+    fn err(&self, doing: &'static str, e: sqlx::Error) -> DbError {
+        DbError::sqlx(&self.target, doing, &e)
     }
 
     /// A read waits up to the lock timeout for another writer to finish. A missing file
@@ -32,48 +36,43 @@ impl Sqlite {
         let file = target.database().unwrap_or("");
         let in_memory = file == ":memory:" || target.url().contains("mode=memory");
         if !opts.create && !in_memory && !std::path::Path::new(file).exists() {
-            return Err(DbError(format!(
-                "no such database file {file}; `rustauth migrate` creates it (or fix the path in the URL)"
-            )));
+            return Err(DbError::NoSuchFile {
+                file: file.to_string(),
+            });
         }
         let created = (opts.create && !in_memory && !std::path::Path::new(file).exists())
             .then(|| std::path::PathBuf::from(file));
         let busy = opts.lock_timeout;
         let sqlite_opts = SqliteConnectOptions::from_str(target.url())
-            .map_err(|e| {
-                DbError(format!(
-                    "unparseable database URL: {}",
-                    target.driver_message(&e)
-                ))
-            })?
+            .map_err(|e| DbError::bad_url(target, &e))?
             .create_if_missing(opts.create)
             .busy_timeout(busy)
             .foreign_keys(true);
         let conn = sqlite_opts
             .connect()
             .await
-            .map_err(|e| DbError::sqlx(target, "cannot open", e))?;
+            .map_err(|e| DbError::sqlx(target, "cannot open", &e))?;
         Ok(Sqlite {
             target: target.clone(),
             conn,
             in_tx: false,
             created,
+            notice: opts.notice,
         })
     }
 
     fn in_list(n: usize) -> String {
         vec!["?"; n].join(", ")
     }
+}
 
-    pub async fn introspect(
-        &mut self,
-        names: &[String],
-        index_names: &[String],
-    ) -> Result<Catalog> {
+impl Driver for Sqlite {
+    fn namespace(&self) -> &str {
+        "main"
+    }
+
+    async fn introspect(&mut self, names: &[String], index_names: &[String]) -> Result<Catalog> {
         let mut catalog = Catalog::default();
-        if names.is_empty() {
-            return Ok(catalog);
-        }
         if !index_names.is_empty() {
             let sql = format!(
                 "select name, tbl_name from sqlite_master where type = 'index' and lower(name) in ({})",
@@ -153,7 +152,7 @@ impl Sqlite {
         Ok(catalog)
     }
 
-    pub async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
+    async fn tables_with_rows(&mut self, names: &[String]) -> Result<HashSet<String>> {
         let sql = rows_query(names, ident, false);
         let rows = sqlx::query(&sql)
             .fetch_all(&mut self.conn)
@@ -163,33 +162,35 @@ impl Sqlite {
     }
 
     /// `BEGIN IMMEDIATE` takes the write lock; the busy timeout is the lock timeout.
-    pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
+    async fn lock(&mut self, timeout: Duration) -> Result<()> {
+        let notice = self.notice;
         self.conn
             .execute(format!("pragma busy_timeout = {}", timeout.as_millis()).as_str())
             .await
             .map_err(|e| self.err("cannot configure", e))?;
         let describe = self.target.describe();
         let begin = crate::output::announce_slow(self.conn.execute("begin immediate"), || {
-            format!(
-                "waiting for the write lock on {describe}, which another rustauth migrate or another writer holds (up to {} s, --lock-timeout)",
-                timeout.as_secs()
-            )
+            notice(&Waiting::WriteLock {
+                target: &describe,
+                secs: timeout.as_secs(),
+            })
         });
         match begin.await {
             Ok(_) => {
                 self.in_tx = true;
                 Ok(())
             }
-            Err(e) if is_busy(&e) => Err(DbError(format!(
-                "another rustauth migrate (or another writer) holds the lock on {}; waited {} s (--lock-timeout). Retry when it has finished",
-                self.target.describe(),
-                timeout.as_secs()
-            ))),
+            Err(e) if is_busy(&e) => Err(DbError::LockHeld {
+                target: self.target.describe(),
+                holder: String::new(),
+                by_writer: true,
+                secs: timeout.as_secs(),
+            }),
             Err(e) => Err(self.err("cannot take the write lock on", e)),
         }
     }
 
-    pub async fn discard_created(&mut self) {
+    async fn discard_created(&mut self) {
         let Some(path) = self.created.take() else {
             return;
         };
@@ -202,14 +203,14 @@ impl Sqlite {
         }
     }
 
-    pub async fn unlock(&mut self) {
+    async fn unlock(&mut self) {
         if self.in_tx {
             let _ = self.conn.execute("rollback").await;
             self.in_tx = false;
         }
     }
 
-    pub async fn apply(
+    async fn apply(
         &mut self,
         statements: &[Step],
         history: Option<HistoryEntry<'_>>,
@@ -220,7 +221,7 @@ impl Sqlite {
             total,
             outcome: Outcome::RolledBack,
             phase,
-            message,
+            cause: Cause::Driver(message),
         };
         if !self.in_tx {
             self.conn
@@ -238,28 +239,22 @@ impl Sqlite {
                     .map_err(|e| (i, Phase::Statement, e))?;
             }
             if let Some(h) = &history {
-                let table = ident(h.table);
+                let table = history::ident(Engine::Sqlite, h.table);
                 let in_history = |e| (total, Phase::History, e);
                 self.conn
-                    .execute(
-                        format!(
-                            "create table if not exists {table} (\"id\" integer primary key autoincrement, \"applied_at\" text not null default (datetime('now')), \"cli_version\" text not null, \"sha256\" text not null, \"statements\" integer not null, \"duration_ms\" integer not null, \"sql\" text not null, \"finished\" integer not null default 1)"
-                        )
-                        .as_str(),
-                    )
+                    .execute(history::create(Engine::Sqlite, &table).as_str())
                     .await
                     .map_err(in_history)?;
-                sqlx::query(&format!(
-                    "insert into {table} (\"cli_version\", \"sha256\", \"statements\", \"duration_ms\", \"sql\") values (?, ?, ?, ?, ?)"
-                ))
-                .bind(env!("CARGO_PKG_VERSION"))
-                .bind(h.sha256)
-                .bind(total as i64)
-                .bind(super::elapsed_ms(start))
-                .bind(h.sql)
-                .execute(&mut self.conn)
-                .await
-                .map_err(in_history)?;
+                sqlx::query(&history::insert(Engine::Sqlite, &table))
+                    .bind(env!("CARGO_PKG_VERSION"))
+                    .bind(h.sha256)
+                    .bind(i64::try_from(total).unwrap_or(i64::MAX))
+                    .bind(super::elapsed_ms(start))
+                    .bind(h.sql)
+                    .bind(true)
+                    .execute(&mut self.conn)
+                    .await
+                    .map_err(in_history)?;
             }
             self.conn
                 .execute("commit")
@@ -281,7 +276,7 @@ impl Sqlite {
         }
     }
 
-    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+    async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
         let exists: i64 = sqlx::query_scalar(
             "select count(*) from sqlite_master where type = 'table' and name = ?",
         )
@@ -292,20 +287,20 @@ impl Sqlite {
         if exists == 0 {
             return Ok(None);
         }
-        let row = sqlx::query(&format!(
-            "select \"applied_at\", \"cli_version\", \"sha256\", \"statements\", \"duration_ms\" from {} order by \"id\" desc limit 1",
-            ident(table)
-        ))
-        .fetch_optional(&mut self.conn)
-        .await
-        .map_err(|e| self.err("cannot read the history of", e))?;
-        Ok(row.map(|r| HistoryRow {
-            applied_at: r.get(0),
-            cli_version: r.get(1),
-            sha256: r.get(2),
-            statements: r.get(3),
-            duration_ms: r.get(4),
-        }))
+        let table = history::ident(Engine::Sqlite, table);
+        let row = sqlx::query(&history::select_newest(Engine::Sqlite, &table, true))
+            .fetch_optional(&mut self.conn)
+            .await
+            .map_err(|e| self.err("cannot read the history of", e))?;
+        Ok(row.map(|r| history::read_row(&r).0))
+    }
+
+    async fn write_rows(&mut self, stmts: &[super::rows::Stmt]) -> Result<()> {
+        super::rows::sqlite_write(&mut self.conn, &self.target, stmts).await
+    }
+
+    async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
+        super::rows::sqlite_read(&mut self.conn, &self.target, stmt).await
     }
 }
 
@@ -320,17 +315,5 @@ fn is_busy(e: &sqlx::Error) -> bool {
 }
 
 fn ident(s: &str) -> String {
-    format!("\"{}\"", s.replace('"', "\"\""))
-}
-
-impl Sqlite {
-    /// Runs row statements in one transaction.
-    pub async fn write_rows(&mut self, stmts: &[super::rows::Stmt]) -> Result<()> {
-        super::rows::sqlite_write(&mut self.conn, &self.target, stmts).await
-    }
-
-    /// The first column of a query's rows, as text.
-    pub async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
-        super::rows::sqlite_read(&mut self.conn, &self.target, stmt).await
-    }
+    history::ident(Engine::Sqlite, s)
 }

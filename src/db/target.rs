@@ -3,13 +3,14 @@
 
 use std::path::Path;
 
-use crate::model::Dialect;
+use crate::model::{Dialect, Engine};
 use crate::url::{ParsedUrl, UrlError, percent_decode};
 
 /// A database to connect to. The URL is private: only [`Target::describe`] is printed.
 #[derive(Clone)]
 pub struct Target {
-    pub provider: Dialect,
+    /// The engine: never mssql (rustauth writes SQL Server SQL, it never connects).
+    pub engine: Engine,
     url: String,
     /// PostgreSQL: `database.schema`.
     pub schema: Option<String>,
@@ -163,7 +164,23 @@ impl std::fmt::Debug for Target {
 }
 
 const SCHEMES: &str = "sqlite://, postgres://, mysql:// (or mariadb://), mssql://";
+
+/// Why a URL names no database rustauth can connect to. Neither variant echoes the URL.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TargetError {
+    #[error("{0}")]
+    Unparseable(String),
+    /// A well-formed URL of a dialect rustauth writes SQL for and never connects to.
+    #[error("a {0} URL: rustauth writes {0} SQL only and connects to no {0} database")]
+    NotConnectable(Dialect),
+}
+
 impl Target {
+    /// The SQL dialect of the engine.
+    pub fn dialect(&self) -> Dialect {
+        self.engine.dialect()
+    }
+
     /// The PostgreSQL schema the tables live in (`database.schema`), and whether without
     /// one it is `current_schema()` (the 1.7 line) rather than upstream 1.6.9's first
     /// real entry of `search_path`.
@@ -176,7 +193,11 @@ impl Target {
     }
 
     /// Parses a URL with the one URL parser ([`crate::url`]); errors never echo it.
-    pub fn parse(url: &str, base: &Path) -> Result<Target, String> {
+    pub fn parse(url: &str, base: &Path) -> Result<Target, TargetError> {
+        Target::parse_url(url, base).map_err(TargetError::Unparseable)?
+    }
+
+    fn parse_url(url: &str, base: &Path) -> Result<Result<Target, TargetError>, String> {
         let parsed = ParsedUrl::parse(url).map_err(|e| match e {
             UrlError::NoScheme | UrlError::NoAuthority => {
                 format!("unparseable database URL (expected {SCHEMES})")
@@ -185,17 +206,21 @@ impl Target {
         })?;
         let scheme = parsed.scheme;
         let provider = match scheme.to_ascii_lowercase().as_str() {
-            "sqlite" => Dialect::Sqlite,
-            "postgres" | "postgresql" => Dialect::Postgres,
-            "mysql" | "mariadb" => Dialect::Mysql,
-            "mssql" | "sqlserver" => Dialect::Mssql,
+            "sqlite" => Engine::Sqlite,
+            "postgres" | "postgresql" => Engine::Postgres,
+            "mysql" | "mariadb" => Engine::Mysql,
+            "mssql" | "sqlserver" => {
+                // Checked as a server URL all the same, so that a malformed one says so.
+                mysql_endpoint(&parsed, Dialect::Mssql)?;
+                return Ok(Err(TargetError::NotConnectable(Dialect::Mssql)));
+            }
             _ => {
                 return Err(format!(
                     "unparseable database URL: unknown scheme (expected {SCHEMES})"
                 ));
             }
         };
-        if provider == Dialect::Sqlite {
+        if provider == Engine::Sqlite {
             // As sqlx reads it: `sqlite://` or `sqlite:` off, the file up to the first `?`,
             // percent-decoded.
             let file = parsed.path.strip_prefix("//").unwrap_or(parsed.path);
@@ -215,21 +240,21 @@ impl Target {
                 };
                 (url, abs)
             };
-            return Ok(Target {
-                provider,
+            return Ok(Ok(Target {
+                engine: provider,
                 url,
                 schema: None,
                 current_schema: true,
                 endpoint: Endpoint::File(shown),
                 secrets: Vec::new(),
-            });
+            }));
         }
         if parsed.is_file() {
             return Err(format!("unparseable database URL (expected {SCHEMES})"));
         }
         let mut secrets = crate::redact::url_secrets(url);
         let endpoint = match provider {
-            Dialect::Postgres => {
+            Engine::Postgres => {
                 if let Ok(p) = std::env::var("PGPASSWORD")
                     && !p.is_empty()
                 {
@@ -237,21 +262,21 @@ impl Target {
                 }
                 postgres_endpoint(&parsed, &|k| std::env::var(k).ok(), &|p| p.exists())?
             }
-            _ => mysql_endpoint(&parsed, provider)?,
+            Engine::Sqlite | Engine::Mysql => mysql_endpoint(&parsed, Dialect::Mysql)?,
         };
         let url = if scheme.eq_ignore_ascii_case("mariadb") {
             format!("mysql:{rest_all}", rest_all = &url[scheme.len() + 1..])
         } else {
             url.to_string()
         };
-        Ok(Target {
-            provider,
+        Ok(Ok(Target {
+            engine: provider,
             url,
             schema: None,
             current_schema: true,
             endpoint,
             secrets,
-        })
+        }))
     }
 
     /// The URL to connect with. Never print it.
@@ -273,7 +298,7 @@ impl Target {
         match &self.endpoint {
             Endpoint::File(f) => format!("sqlite database {}", printable(f)),
             Endpoint::Server { at, database } => {
-                let p = self.provider;
+                let p = self.engine;
                 let at = printable(at);
                 match database {
                     Some(db) => format!("{p} database \"{}\" on {at}", printable(db)),
@@ -335,7 +360,7 @@ mod tests {
             ("postgres://app:20241?Spring@127.0.0.1:5432/x", '?', "%3F"),
             ("mysql://app:20241/Spring@127.0.0.1:3306/x", '/', "%2F"),
         ] {
-            let e = Target::parse(url, Path::new("/")).unwrap_err();
+            let e = Target::parse(url, Path::new("/")).unwrap_err().to_string();
             assert!(e.contains(&format!("`{ch}`")) && e.contains(escape), "{e}");
             for part in ["app", "20241", "Spring"] {
                 assert!(!e.contains(part), "{e}");
@@ -418,9 +443,13 @@ mod tests {
 
     #[test]
     fn bad_urls_are_not_echoed() {
-        let e = Target::parse("nonsense-secret", Path::new("/")).unwrap_err();
+        let e = Target::parse("nonsense-secret", Path::new("/"))
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains("nonsense-secret"));
-        let e = Target::parse("postgres://u:pw@h:port/db", Path::new("/")).unwrap_err();
+        let e = Target::parse("postgres://u:pw@h:port/db", Path::new("/"))
+            .unwrap_err()
+            .to_string();
         assert!(!e.contains("pw"));
         assert!(
             Target::parse("mariadb://root@127.0.0.1/x", Path::new("/"))

@@ -2,8 +2,8 @@
 //! plan needs, diff.
 
 use crate::config::{Loaded, adapter};
-use crate::db::{Db, DbError, Options, Target};
-use crate::model::Dialect;
+use crate::db::{Db, DbError, Options, Target, TargetError};
+use crate::model::{Dialect, Engine};
 use crate::schema::Schema;
 
 use super::{Plan, PlanError, diff};
@@ -16,71 +16,83 @@ pub struct Live {
     pub plan: Plan,
 }
 
-/// Why a live plan could not be made, beyond database errors.
-#[derive(Debug, thiserror::Error)]
-pub enum LiveError {
-    /// The adapter manages its own schema: print this and exit 0.
-    #[error("{0}")]
+/// What a live command does for the configured adapter: connect (SQL adapters), or print
+/// guidance and exit 0 (an adapter that manages its own schema). Decided before
+/// connecting; it is no error.
+pub enum Route<T> {
+    Sql(T),
     Guidance(String),
-    #[error("{0}")]
-    Failed(String),
 }
 
-impl From<DbError> for LiveError {
-    fn from(e: DbError) -> Self {
-        LiveError::Failed(e.0)
-    }
+/// Why a live plan could not be made. The messages name config keys, never flags: the
+/// commands add what to do.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("database.adapter is not set in {file}")]
+    NoAdapter { file: String },
+    #[error("unknown adapter `{0}` in database.adapter")]
+    UnknownAdapter(String),
+    /// `database.provider = "mssql"`.
+    #[error("does not support mssql: rustauth writes SQL Server SQL only")]
+    MssqlProvider,
+    /// The URL is an mssql one.
+    #[error("does not support mssql URLs: rustauth writes SQL Server SQL only")]
+    MssqlUrl,
+    /// `database.schema` on an engine without schemas (the 1.7 line).
+    #[error("database.schema: {0}")]
+    SchemaNotSupported(String),
+    #[error(
+        "no database URL: set {var} (database.url_env) in the environment or .env, or database.url in rustauth.toml"
+    )]
+    NoUrl { var: String },
+    #[error("{source_name}: {detail}")]
+    BadUrl { source_name: String, detail: String },
+    #[error("database.provider is {provider} but {source_name} is a {url} URL")]
+    ProviderMismatch {
+        provider: Dialect,
+        source_name: String,
+        url: Dialect,
+    },
+    #[error(transparent)]
+    Plan(#[from] PlanError),
+    #[error(transparent)]
+    Db(#[from] DbError),
 }
 
 /// Checks the adapter and resolves the target database of a config.
-pub fn target(loaded: &Loaded, command: &str) -> Result<Target, LiveError> {
+pub fn target(loaded: &Loaded) -> Result<Route<Target>, LiveError> {
     let config = &loaded.config;
     match config.database.adapter.as_deref() {
         None => {
-            return Err(LiveError::Failed(format!(
-                "database.adapter is not set in {}; set it to one of: {}",
-                config
+            return Err(LiveError::NoAdapter {
+                file: config
                     .path
                     .as_ref()
                     .map(|p| p.display().to_string())
                     .unwrap_or_else(|| "rustauth.toml".into()),
-                adapter::all().join(", ")
-            )));
+            });
         }
         Some(a) => match adapter::kind(a) {
-            None => {
-                return Err(LiveError::Failed(format!(
-                    "unknown adapter `{a}` in database.adapter; supported adapters: {}",
-                    adapter::all().join(", ")
-                )));
-            }
+            None => return Err(LiveError::UnknownAdapter(a.to_string())),
             Some(adapter::AdapterKind::Guidance) => {
-                return Err(LiveError::Guidance(adapter::guidance(a)));
+                return Ok(Route::Guidance(adapter::guidance(a)));
             }
             Some(adapter::AdapterKind::Sql) => {}
         },
     }
     if config.database.provider == Some(Dialect::Mssql) {
-        return Err(LiveError::Failed(format!(
-            "`rustauth {command}` does not support mssql: rustauth writes SQL Server SQL only; use `rustauth generate --dialect mssql` and apply the file with your SQL Server tooling"
-        )));
+        return Err(LiveError::MssqlProvider);
     }
     let target = target_from_config(config, &loaded.env, &config.base_dir(&loaded.cwd))?;
     if config.project.better_auth >= crate::model::Line::V1_7
         && config.database.schema.is_some()
-        && target.provider != Dialect::Postgres
+        && target.engine != Engine::Postgres
     {
-        return Err(LiveError::Failed(format!(
-            "database.schema: {}",
-            crate::schema::schema_name_error(target.provider)
-        )));
+        return Err(LiveError::SchemaNotSupported(
+            crate::schema::schema_name_error(target.dialect()),
+        ));
     }
-    if target.provider == Dialect::Mssql {
-        return Err(LiveError::Failed(format!(
-            "`rustauth {command}` does not support mssql URLs: rustauth writes SQL Server SQL only; use `rustauth generate --dialect mssql`"
-        )));
-    }
-    Ok(target)
+    Ok(Route::Sql(target))
 }
 
 /// Which plan to make.
@@ -93,23 +105,25 @@ pub enum PlanKind {
     FinishInterrupted,
 }
 
-/// Connects and plans; `command` names the command in messages.
+/// Connects and plans (or routes to the adapter's guidance).
 pub async fn connect_and_plan(
     loaded: &Loaded,
-    command: &str,
     kind: PlanKind,
     opts: &Options,
-) -> Result<Live, LiveError> {
-    let target = target(loaded, command)?;
+) -> Result<Route<Live>, LiveError> {
+    let target = match target(loaded)? {
+        Route::Sql(t) => t,
+        Route::Guidance(g) => return Ok(Route::Guidance(g)),
+    };
     let schema = loaded.config.schema();
     let mut db = Db::open(&target, opts).await?;
     let plan = replan(&mut db, &schema, resume_from(loaded, kind)).await?;
-    Ok(Live {
+    Ok(Route::Sql(Live {
         target,
         db,
         schema,
         plan,
-    })
+    }))
 }
 
 /// The history table to finish an interrupted plan from, for this kind of plan.
@@ -122,7 +136,7 @@ pub fn resume_from(loaded: &Loaded, kind: PlanKind) -> Option<&str> {
 /// for tables that would get a NOT NULL column, in one extra round trip. `resume`: the
 /// history table, to finish the indexes of a plan that stopped half-way (MySQL).
 pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Result<Plan, LiveError> {
-    let dialect = db.provider();
+    let dialect = db.dialect();
     let rules = crate::sql::Rules::of(schema.line);
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
     let index_names: Vec<String> = schema
@@ -140,7 +154,7 @@ pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Resul
         None => None,
     };
     let finish = |plan: Result<Plan, PlanError>, catalog: &crate::db::Catalog| {
-        let mut plan = plan.map_err(|e| LiveError::Failed(e.to_string()))?;
+        let mut plan = plan?;
         if let Some(sql) = &unfinished {
             plan.resume_indexes(schema, catalog, sql);
         }
@@ -189,27 +203,37 @@ pub fn target_from_config(
     config: &crate::config::Config,
     env: &crate::config::Env,
     base: &std::path::Path,
-) -> Result<Target, DbError> {
+) -> Result<Target, LiveError> {
     let var = &config.database.url_env;
-    let (url, source) = match env.get_non_empty(var) {
+    let (url, source_name) = match env.get_non_empty(var) {
         Some(u) => (u, format!("${var}")),
         None => match &config.database.url {
             Some(u) if !u.is_empty() => (u.clone(), "database.url".to_string()),
-            _ => {
-                return Err(DbError(format!(
-                    "no database URL: set {var} (database.url_env) in the environment or .env, or database.url in rustauth.toml"
-                )));
-            }
+            _ => return Err(LiveError::NoUrl { var: var.clone() }),
         },
     };
-    let target = Target::parse(&url, base).map_err(|e| DbError(format!("{source}: {e}")))?;
-    if let Some(p) = config.database.provider
-        && p != target.provider
-    {
-        return Err(DbError(format!(
-            "database.provider is {p} but {source} is a {} URL; make them agree",
-            target.provider
-        )));
+    let mismatch = |url: Dialect| match config.database.provider {
+        Some(provider) if provider != url => Some(LiveError::ProviderMismatch {
+            provider,
+            source_name: source_name.clone(),
+            url,
+        }),
+        _ => None,
+    };
+    let target = match Target::parse(&url, base) {
+        Ok(t) => t,
+        Err(TargetError::NotConnectable(d)) => {
+            return Err(mismatch(d).unwrap_or(LiveError::MssqlUrl));
+        }
+        Err(TargetError::Unparseable(detail)) => {
+            return Err(LiveError::BadUrl {
+                source_name,
+                detail,
+            });
+        }
+    };
+    if let Some(e) = mismatch(target.dialect()) {
+        return Err(e);
     }
     Ok(target.with_schema(
         config.database.schema.clone(),

@@ -1,0 +1,136 @@
+//! How the commands word the typed errors of the layers below: the message, and what to
+//! do (which flag to pass, which key to set), split later into `error:` and `help:`.
+
+use std::time::Duration;
+
+use crate::config::adapter;
+use crate::db::{Cause, DbError, Options, Waiting};
+use crate::plan::live::LiveError;
+
+/// The flag that bounds a wait.
+fn bound_by(w: &Waiting<'_>) -> &'static str {
+    if w.is_connect() {
+        "--connect-timeout"
+    } else {
+        "--lock-timeout"
+    }
+}
+
+/// A wait notice, naming the flag that bounds the wait.
+pub(crate) fn notice(w: &Waiting<'_>) -> String {
+    w.describe_with(Some(bound_by(w)))
+}
+
+/// How read-only commands open a database: nothing created, locks waited for as long
+/// as the connection, wait notices naming the flag.
+pub(crate) fn read_only(connect_timeout: Duration) -> Options {
+    Options {
+        notice,
+        ..Options::read_only(connect_timeout)
+    }
+}
+
+/// A database error with what to do.
+pub(crate) fn db_error(e: &DbError) -> String {
+    match e {
+        DbError::NoSuchFile { .. } => {
+            format!("{e}; `rustauth migrate` creates it (or fix the path in the URL)")
+        }
+        DbError::NoDatabase { example, .. } => format!("{e}; add one to the URL ({example})"),
+        DbError::ConnectTimeout { target, secs } => format!(
+            "could not connect to {target} within {secs} s (--connect-timeout); check the host, port and network"
+        ),
+        DbError::LockHeld {
+            target,
+            holder,
+            by_writer,
+            secs,
+        } => format!(
+            "another rustauth migrate{} holds the lock on {target}{holder}; waited {secs} s (--lock-timeout). Retry when it has finished",
+            if *by_writer {
+                " (or another writer)"
+            } else {
+                ""
+            }
+        ),
+        DbError::TableLocked {
+            doing,
+            target,
+            holders,
+            secs,
+        } => format!(
+            "{doing} {target}: waited {secs} s (--lock-timeout) for a table lock: {holders}; nothing was changed. Retry when that transaction has ended"
+        ),
+        DbError::BadUrl(_) | DbError::Failed { .. } => e.to_string(),
+    }
+}
+
+/// Why an apply failed, with the flag a lock wait depends on.
+pub(crate) fn cause(c: &Cause) -> String {
+    match c {
+        Cause::LockTimeout { secs, what } => format!("waited {secs} s (--lock-timeout) {what}"),
+        Cause::Db(e) => db_error(e),
+        Cause::Driver(_) | Cause::Refused(_) => c.to_string(),
+    }
+}
+
+/// A live-planning error with what to do; `command` names the command (`db status`).
+pub(crate) fn live_error(e: &LiveError, command: &str) -> String {
+    match e {
+        LiveError::NoAdapter { .. } => {
+            format!("{e}; set it to one of: {}", adapter::all().join(", "))
+        }
+        LiveError::UnknownAdapter(_) => {
+            format!("{e}; supported adapters: {}", adapter::all().join(", "))
+        }
+        LiveError::MssqlProvider => format!(
+            "`rustauth {command}` {e}; use `rustauth generate --dialect mssql` and apply the file with your SQL Server tooling"
+        ),
+        LiveError::MssqlUrl => {
+            format!("`rustauth {command}` {e}; use `rustauth generate --dialect mssql`")
+        }
+        LiveError::ProviderMismatch { .. } => format!("{e}; make them agree"),
+        LiveError::Db(d) => db_error(d),
+        LiveError::SchemaNotSupported(_)
+        | LiveError::NoUrl { .. }
+        | LiveError::BadUrl { .. }
+        | LiveError::Plan(_) => e.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_are_named_here_not_below() {
+        let e = DbError::ConnectTimeout {
+            target: "postgres server h:5432".into(),
+            secs: 3,
+        };
+        assert!(!e.to_string().contains("--"));
+        assert!(db_error(&e).contains("(--connect-timeout)"));
+        let w = Waiting::MigrationLock {
+            target: "t",
+            holder: "",
+            secs: 5,
+        };
+        assert_eq!(
+            notice(&w),
+            "waiting for the migration lock on t (up to 5 s, --lock-timeout)"
+        );
+        assert_eq!(
+            crate::db::plain_notice(&w),
+            "waiting for the migration lock on t (up to 5 s)"
+        );
+        let c = Cause::LockTimeout {
+            secs: 2,
+            what: "for a table lock: pid 1".into(),
+        };
+        assert_eq!(c.to_string(), "waited 2 s for a table lock: pid 1");
+        assert_eq!(
+            cause(&c),
+            "waited 2 s (--lock-timeout) for a table lock: pid 1"
+        );
+    }
+}
