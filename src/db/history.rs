@@ -48,8 +48,6 @@ fn spelled(engine: Engine, kind: Kind) -> &'static str {
         (Engine::Mysql, Kind::Hash) => "char(64) not null",
         (Engine::Mysql, Kind::Long) => "longtext not null",
         (_, Kind::Short | Kind::Hash | Kind::Long) => "text not null",
-        (Engine::Sqlite, Kind::Int | Kind::BigInt) => "integer not null",
-        (Engine::Sqlite, Kind::Flag) => "integer not null default 1",
         (_, Kind::Int) => "integer not null",
         (_, Kind::BigInt) => "bigint not null",
         (_, Kind::Flag) => "boolean not null default true",
@@ -165,7 +163,7 @@ mod tests {
 
     #[test]
     fn one_definition_for_three_engines() {
-        for engine in [Engine::Postgres, Engine::Mysql] {
+        for engine in [Engine::Sqlite, Engine::Postgres, Engine::Mysql] {
             let sql = create(engine, "h");
             for (name, _) in COLUMNS {
                 assert!(sql.contains(&ident(engine, name)), "{engine}: {sql}");
