@@ -21,7 +21,7 @@ use crate::model::{Dialect, FieldType, IdStrategy, Literal};
 use crate::plan::live::{self, Route};
 
 use super::render;
-use crate::schema::{Column, Schema, Table};
+use crate::schema::{Column, ID, Schema, Table};
 use crate::sql::Style;
 use crate::sql::rows::{self, Value};
 
@@ -97,7 +97,7 @@ pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
         let email_col = col(user, "email")?;
         let by_email = || vec![(email_col.clone(), Value::text(email.clone()))];
         let existing = db
-            .read_texts(&rows::select_text(&style, &user.name, Some("id"), by_email()))
+            .read_texts(&rows::select_text(&style, &user.name, Some(ID), by_email()))
             .await?;
         let now = OffsetDateTime::now_utc();
         let hash = crate::password::hash(&password);
@@ -119,14 +119,14 @@ pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
                         (col(user, "role")?, Value::text(args.role.clone())),
                         (col(user, "updatedAt")?, time_value(now, dialect)),
                     ],
-                    vec![("id".into(), id_value(id, &schema, dialect))],
+                    vec![(ID.into(), id_value(id, &schema, dialect))],
                 )];
                 let credential = vec![
                     (col(account, "userId")?, id_value(id, &schema, dialect)),
                     (col(account, "providerId")?, Value::text("credential")),
                 ];
                 let has_account = !db
-                    .read_texts(&rows::select_text(&style, &account.name, Some("id"), credential.clone()))
+                    .read_texts(&rows::select_text(&style, &account.name, Some(ID), credential.clone()))
                     .await?
                     .is_empty();
                 if has_account {
@@ -189,7 +189,7 @@ pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
                     }
                 }
                 if let Some(id) = new_id(&schema, dialect) {
-                    values.insert(0, ("id".into(), Value::text(id)));
+                    values.insert(0, (ID.into(), Value::text(id)));
                 }
                 let stmts = vec![
                     rows::insert(&style, &user.name, values),
@@ -200,7 +200,7 @@ pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
         };
         db.write_rows(&stmts).await?;
         let id = db
-            .read_texts(&rows::select_text(&style, &user.name, Some("id"), by_email()))
+            .read_texts(&rows::select_text(&style, &user.name, Some(ID), by_email()))
             .await?
             .into_iter()
             .next()
@@ -237,7 +237,7 @@ fn account_insert(
     let dialect = style.dialect;
     let mut values = Vec::new();
     if let Some(id) = new_id(schema, dialect) {
-        values.push(("id".to_string(), Value::text(id)));
+        values.push((ID.to_string(), Value::text(id)));
     }
     let mut from = Vec::new();
     for c in &account.columns {
@@ -246,11 +246,11 @@ fn account_insert(
             "password" => Some(Value::text(hash)),
             "createdAt" | "updatedAt" => Some(time_value(now, dialect)),
             "userId" => {
-                from.push((c.name.as_str(), "id", false));
+                from.push((c.name.as_str(), ID, false));
                 continue;
             }
             "accountId" => {
-                from.push((c.name.as_str(), "id", true));
+                from.push((c.name.as_str(), ID, true));
                 continue;
             }
             _ => default_value(c, now, dialect),

@@ -67,7 +67,7 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                     "table": b.table, "column": b.column, "statement": b.statement, "reason": b.reason, "fix": b.fix,
                 })).collect::<Vec<_>>(),
                 "warnings": plan.warnings,
-                "drift": plan.drift,
+                "drift": plan.drift.iter().map(ToString::to_string).collect::<Vec<_>>(),
                 "schema_problems": plan.schema_problems,
                 "unsafe_changes": plan.unsafe_changes,
                 "name_errors": plan.name_errors,

@@ -545,7 +545,8 @@ fn schema_check(plan: &crate::plan::Plan) -> Check {
 
 fn drift_check(plan: &crate::plan::Plan) -> Check {
     let (id, title) = DRIFT;
-    let all: Vec<&String> = plan.warnings.iter().chain(&plan.drift).collect();
+    let drift = plan.drift.iter().map(ToString::to_string);
+    let all: Vec<String> = plan.warnings.iter().cloned().chain(drift).collect();
     match all.first() {
         None => Check::ok(id, title, "no type mismatches, nullability or index drift"),
         Some(first) => Check::warn(

@@ -150,7 +150,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
                     "sql": plan.sql(&live.schema),
                 },
                 "warnings": plan.warnings,
-                "drift": plan.drift,
+                "drift": plan.drift.iter().map(ToString::to_string).collect::<Vec<_>>(),
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         }

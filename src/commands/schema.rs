@@ -48,8 +48,8 @@ pub fn to_json(schema: &Schema, dialect: Dialect) -> Value {
         .iter()
         .map(|t| {
             let mut columns = vec![json!({
-                "name": "id",
-                "field": "id",
+                "name": crate::schema::ID,
+                "field": crate::schema::ID,
                 "type": sql::id_type(dialect, schema.id),
                 "nullable": false,
                 "primary_key": true,

@@ -211,7 +211,7 @@ pub fn after(before: Option<&Catalog>, schema: &Schema, dialect: Dialect) -> Cat
     let mut catalog = before.cloned().unwrap_or_default();
     for t in &schema.tables {
         let mut columns = vec![CatalogColumn {
-            name: "id".into(),
+            name: crate::schema::ID.into(),
             data_type: crate::sql::id_type(dialect, schema.id).to_string(),
             nullable: false,
             has_default: schema.id == crate::model::IdStrategy::Serial

@@ -91,11 +91,7 @@ pub fn required_columns(schema: &Schema, catalog: &Catalog) -> Vec<TableColumn> 
             continue;
         };
         for col in &existing.columns {
-            if col.name != "id"
-                && table.column(&col.name).is_none()
-                && !col.nullable
-                && !col.has_default
-            {
+            if !table.has_column(&col.name) && !col.nullable && !col.has_default {
                 out.push(TableColumn {
                     table: table.name.clone(),
                     column: col.name.clone(),
@@ -117,8 +113,7 @@ pub fn check(schema: &Schema, catalog: &Catalog) -> Findings {
             f.missing_tables.push(table.name.clone());
             continue;
         };
-        let names = std::iter::once("id").chain(table.columns.iter().map(|c| c.name.as_str()));
-        for name in names {
+        for name in table.column_names() {
             if existing.column(name).is_none() {
                 f.missing_columns.push(TableColumn {
                     table: table.name.clone(),

@@ -176,7 +176,7 @@ pub fn check(
             Ddl::CreateSchema(ns) => name(Origin::Schema, ns, &mut problems),
             Ddl::CreateTable(t) => {
                 name(Origin::Table { model: &t.key }, &t.name, &mut problems);
-                let mut seen = vec![fold("id", dialect)];
+                let mut seen = vec![fold(crate::schema::ID, dialect)];
                 let mut foreign_keys = 0;
                 for c in &t.columns {
                     let origin = Origin::Column {

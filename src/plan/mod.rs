@@ -37,6 +37,58 @@ pub enum PlanError {
     Index(String),
 }
 
+/// A difference between a column in the database and in the schema that no plan fixes
+/// (upstream ignores it); its text says what to do by hand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Drift {
+    pub table: String,
+    pub column: String,
+    pub kind: DriftKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DriftKind {
+    /// Nullable in the database, required in the schema (the 1.6 line; 1.7 warns itself).
+    Nullable,
+    /// NOT NULL in the database, optional in the schema.
+    NotNull,
+    /// Unique in the schema, without a unique constraint or index; `fix` adds one.
+    NoUnique { fix: String },
+    /// Indexed in the schema, without an index; `fix` adds it.
+    NoIndex { fix: String },
+}
+
+impl DriftKind {
+    /// A missing index, which finishing an interrupted plan may add.
+    pub fn is_index(&self) -> bool {
+        matches!(self, DriftKind::NoUnique { .. } | DriftKind::NoIndex { .. })
+    }
+}
+
+impl std::fmt::Display for Drift {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (table, column) = (&self.table, &self.column);
+        match &self.kind {
+            DriftKind::Nullable => write!(
+                f,
+                "Column {table}.{column} is nullable in the database but required in the schema."
+            ),
+            DriftKind::NotNull => write!(
+                f,
+                "Column {table}.{column} is NOT NULL in the database but optional in the schema."
+            ),
+            DriftKind::NoUnique { fix } => write!(
+                f,
+                "Column {table}.{column} should be unique, but the database has no unique constraint or index on it; to add one: {fix};"
+            ),
+            DriftKind::NoIndex { fix } => write!(
+                f,
+                "Column {table}.{column} should be indexed, but the database has no index on it; to add it: {fix};"
+            ),
+        }
+    }
+}
+
 /// What `migrate` would do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Plan {
@@ -52,7 +104,7 @@ pub struct Plan {
     /// Upstream's warnings, worded as upstream words them.
     pub warnings: Vec<String>,
     /// Drift upstream ignores (nullability, missing indexes or unique constraints).
-    pub drift: Vec<String>,
+    pub drift: Vec<Drift>,
     pub blockers: Vec<Blocker>,
     /// 1.7: upstream's messages for changes that corrupt a populated database (generate
     /// writes them as a banner; migrate refuses).
@@ -97,8 +149,9 @@ impl Plan {
                 }
                 self.statements.push(stmt);
                 self.resumed.push(name);
-                self.drift
-                    .retain(|d| !d.starts_with(&drift_prefix(table, c)));
+                self.drift.retain(|d| {
+                    !(d.table == table.name && d.column == c.name && d.kind.is_index())
+                });
             }
         }
     }
@@ -158,11 +211,6 @@ impl Plan {
 pub fn fresh(schema: &Schema, dialect: Dialect) -> Plan {
     diff(schema, &Catalog::default(), dialect)
         .expect("an empty database has no index to conflict with")
-}
-
-/// The start of a drift note about a column's index (to retract it once planned).
-fn drift_prefix(table: &Table, c: &Column) -> String {
-    format!("Column {}.{} should be", table.name, c.name)
 }
 
 /// The index of one field: `_uidx` when `unique`.
@@ -287,6 +335,11 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Result<Plan
                     }
                 }
                 Some(col) => {
+                    let drift_of = |kind| Drift {
+                        table: table.name.clone(),
+                        column: c.name.clone(),
+                        kind,
+                    };
                     if rules.diagnostics_1_7 && c.required && col.nullable {
                         warnings.push(format!(
                             "Column \"{}\" on table \"{}\" stays nullable while the schema declares the field required, so existing rows can still hold null. Backfill every row for this column and enforce NOT NULL to remove the drift.",
@@ -301,16 +354,10 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Result<Plan
                     }
                     if c.required && col.nullable {
                         if !rules.diagnostics_1_7 {
-                            drift.push(format!(
-                                "Column {}.{} is nullable in the database but required in the schema.",
-                                table.name, c.name
-                            ));
+                            drift.push(drift_of(DriftKind::Nullable));
                         }
                     } else if !c.required && !col.nullable {
-                        drift.push(format!(
-                            "Column {}.{} is NOT NULL in the database but optional in the schema.",
-                            table.name, c.name
-                        ));
+                        drift.push(drift_of(DriftKind::NotNull));
                     }
                     let single = |unique: bool| {
                         existing.indexes.iter().any(|i| {
@@ -322,17 +369,13 @@ pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Result<Plan
                         sql::render_one(&field_index(table, c, unique, rules, dialect), &style)
                     };
                     if c.unique && !single(true) {
-                        drift.push(format!(
-                            "{} unique, but the database has no unique constraint or index on it; to add one: {};",
-                            drift_prefix(table, c),
-                            missing_index(true)
-                        ));
+                        drift.push(drift_of(DriftKind::NoUnique {
+                            fix: missing_index(true),
+                        }));
                     } else if c.index && !single(false) {
-                        drift.push(format!(
-                            "{} indexed, but the database has no index on it; to add it: {};",
-                            drift_prefix(table, c),
-                            missing_index(c.unique)
-                        ));
+                        drift.push(drift_of(DriftKind::NoIndex {
+                            fix: missing_index(c.unique),
+                        }));
                     }
                 }
             }

@@ -19,8 +19,7 @@ impl Impact {
         for t in &after.tables {
             match before.table(&t.name) {
                 None => {
-                    let mut cols = vec!["id".to_string()];
-                    cols.extend(t.columns.iter().map(|c| c.name.clone()));
+                    let cols = t.column_names().map(str::to_string).collect();
                     impact.tables.push((t.name.clone(), cols));
                 }
                 Some(old) => {

@@ -73,9 +73,23 @@ pub struct Table {
     pub indexes: Vec<TableIndex>,
 }
 
+/// The implicit primary key every table has first: its name, and its field.
+pub const ID: &str = "id";
+
 impl Table {
+    /// A declared column (the implicit [`ID`] is none).
     pub fn column(&self, name: &str) -> Option<&Column> {
         self.columns.iter().find(|c| c.name == name)
+    }
+
+    /// Every column name in table order: [`ID`] first, then the declared ones.
+    pub fn column_names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(ID).chain(self.columns.iter().map(|c| c.name.as_str()))
+    }
+
+    /// Whether the table has a column of this name, [`ID`] included.
+    pub fn has_column(&self, name: &str) -> bool {
+        name == ID || self.column(name).is_some()
     }
 }
 
@@ -440,8 +454,8 @@ fn reference_path(
         return (model.to_string(), field.to_string());
     };
     let table = &tables[&key];
-    if field == "id" || field == "_id" {
-        return (table.model_name.clone(), "id".into());
+    if field == ID || field == "_id" {
+        return (table.model_name.clone(), ID.into());
     }
     let f = table.fields.get(field).or_else(|| {
         table
@@ -474,7 +488,7 @@ pub fn resolve(config: &Options<'_>) -> Schema {
                     table,
                     column,
                     on_delete: r.on_delete,
-                    to_id: r.field == "id",
+                    to_id: r.field == ID,
                 }
             });
             let name = f.column().to_string();

@@ -252,7 +252,7 @@ pub fn id_type(dialect: Dialect, id: IdStrategy) -> &'static str {
 }
 
 fn id_column(dialect: Dialect, id: IdStrategy) -> String {
-    let name = quote(dialect, "id");
+    let name = quote(dialect, crate::schema::ID);
     let ty = types::id_type(dialect, id, false);
     let modifiers = match (id, dialect) {
         (IdStrategy::Serial, Dialect::Mssql) => "identity not null primary key",

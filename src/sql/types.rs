@@ -25,7 +25,7 @@ pub fn column_type(
     dialect: Dialect,
     id: IdStrategy,
 ) -> String {
-    if c.name == "id" {
+    if c.name == crate::schema::ID {
         return id_type(dialect, id, false).to_string();
     }
     if c.references.as_ref().is_some_and(|r| r.to_id) {
