@@ -5,10 +5,11 @@
 //!
 //! ```text
 //! bin/ → cli (clap types) → commands/<name> (one command each; they never import each other)
+//!          → commands/render (the words and hints of the typed errors below)
 //!          → report, diagnostics (what several commands share)
 //!          → plan (diff, live planning, the schema check, engine name limits)
 //!          → schema (auth model, plugins per line) · sql (DDL text per dialect, row statements)
-//!          → db (engines, catalog, row binding)
+//!          → db (the Driver contract, one file per engine, catalog, history table, rows)
 //!          → config (rustauth.toml, .env) · redact, url · secret · telemetry · output · fsutil
 //!          → model (Dialect, Engine, Line, IdStrategy, FieldType, OnDelete, Literal: imports nothing)
 //! ```
