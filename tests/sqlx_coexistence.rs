@@ -78,11 +78,43 @@ fn workflow(engine: Engine) {
     sqlx_run(&db, &migrations).unwrap_or_else(|e| panic!("sqlx run 1 ({files:?}): {e}"));
     let r = run_config(&config, &db.url, &["db", "status", "--check"]);
     assert_eq!(r.code, 0, "status after the first file\n{}", r.both());
+    assert!(r.stdout.contains("Managed by sqlx:"), "{}", r.both());
 
     let r = run_config(&config, &db.url, &["plugins", "add", "two-factor"]);
     assert_eq!(r.code, 0, "plugins add\n{}", r.both());
     let r = run_config(&config, &db.url, &["db", "status", "--check"]);
     assert_eq!(r.code, 3, "status with two-factor pending\n{}", r.both());
+    // sqlx applies this database's files: the way forward is a new file, not migrate.
+    assert!(
+        r.stdout.contains(
+            "Managed by sqlx: _sqlx_migrations records 1 rustauth file(s) (rustauth init)"
+        ),
+        "{}",
+        r.both()
+    );
+    assert!(
+        r.stderr
+            .trim_end()
+            .ends_with("run `rustauth generate` and `sqlx migrate run`"),
+        "{}",
+        r.both()
+    );
+    let r = run_config(&config, &db.url, &["db", "status", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("db status --json");
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["sqlx_files"], serde_json::json!(["rustauth init"]));
+    let r = run_config(&config, &db.url, &["doctor", "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&r.stdout).expect("doctor --json");
+    let schema = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "schema")
+        .expect("a schema check");
+    assert!(
+        schema["fix"].as_str().unwrap().contains("sqlx migrate run"),
+        "{schema}"
+    );
     let r = run_config(&config, &db.url, &["generate", "--yes"]);
     assert_eq!(r.code, 0, "second generate\n{}", r.both());
     let files = sql_files(&migrations);
@@ -174,4 +206,5 @@ fn migrate_ignores_the_apps_own_sqlx_rows() {
     assert_eq!(r.code, 0, "{}", r.both());
     let r = run_config(&config, &db.url, &["db", "status", "--check"]);
     assert_eq!(r.code, 0, "{}", r.both());
+    assert!(!r.stdout.contains("Managed by sqlx"), "{}", r.both());
 }

@@ -39,6 +39,8 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                 Err(e) => bail!(render::db_error(&e)),
             }
         };
+        // Files `rustauth generate` wrote and sqlx applied manage this database.
+        let sqlx_files = live.db.sqlx_recorded().await;
         let plan = &live.plan;
         let indexes: Vec<String> = plan
             .statements
@@ -51,6 +53,7 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
         let pending = !plan.is_empty();
         if args.json {
             let doc = json!({
+                "version": 1,
                 "database": live.target.describe(),
                 "provider": live.db.dialect().name(),
                 "namespace": live.db.namespace(),
@@ -84,10 +87,18 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                     "sha256": h.sha256,
                     "statements": h.statements,
                 })).unwrap_or(Value::Null),
+                "sqlx_files": sqlx_files,
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         } else {
             println!("Database: {} ({})", live.target.describe(), live.db.namespace());
+            if let Some(files) = &sqlx_files {
+                println!(
+                    "Managed by sqlx: _sqlx_migrations records {} rustauth file(s) ({}); apply new ones with `rustauth generate` and `sqlx migrate run` (`rustauth migrate` refuses this database)",
+                    files.len(),
+                    files.join(", ")
+                );
+            }
             if pending {
                 println!(
                     "Pending: {} table(s), {} column(s), {} index(es) in {} statement(s):",
@@ -140,7 +151,7 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
                 || !plan.schema_problems.is_empty()
                 || !plan.name_errors.is_empty())
         {
-            eprintln!("{}", check_line(plan, indexes.len()));
+            eprintln!("{}", check_line(plan, indexes.len(), sqlx_files.is_some()));
             return Ok(Exit::CheckFailed);
         }
         Ok(Exit::Ok)
@@ -148,7 +159,13 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
 }
 
 /// The one stderr line of a failing `--check`: what is pending and what stands in the way.
-fn check_line(plan: &crate::plan::Plan, indexes: usize) -> String {
+/// `sqlx`: sqlx applies this database's rustauth files, so the fix is a new file.
+fn check_line(plan: &crate::plan::Plan, indexes: usize, sqlx: bool) -> String {
+    let apply = if sqlx {
+        "run `rustauth generate` and `sqlx migrate run`"
+    } else {
+        "run `rustauth migrate`"
+    };
     let count =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut parts = Vec::new();
@@ -197,9 +214,9 @@ fn check_line(plan: &crate::plan::Plan, indexes: usize) -> String {
         line.push_str(&format!(", {} (see above)", stops.join(", ")));
     }
     if stops.is_empty() {
-        line.push_str("; run `rustauth migrate`");
+        line.push_str(&format!("; {apply}"));
     } else {
-        line.push_str("; fix what is listed, then run `rustauth migrate`");
+        line.push_str(&format!("; fix what is listed, then {apply}"));
     }
     line
 }

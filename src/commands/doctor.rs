@@ -478,14 +478,16 @@ fn database_checks(state: &ConfigState, reach: &Reach, timeout: Duration) -> Res
                 return v;
             }
         };
-        v.push(schema_check(&plan));
+        let sqlx = db.sqlx_recorded().await.is_some();
+        v.push(schema_check(&plan, sqlx));
         v.push(drift_check(&plan));
         v
     });
     Ok(checks)
 }
 
-fn schema_check(plan: &crate::plan::Plan) -> Check {
+/// `sqlx`: sqlx applies this database's rustauth files (`rustauth migrate` refuses it).
+fn schema_check(plan: &crate::plan::Plan, sqlx: bool) -> Check {
     let (id, title) = SCHEMA;
     if let Some(e) = crate::plan::live::name_error(plan) {
         return Check::fail(id, title, e, "rename it in rustauth.toml (see the message)");
@@ -539,7 +541,11 @@ fn schema_check(plan: &crate::plan::Plan) -> Check {
             plan.statements.len(),
             what.join(", ")
         ),
-        "run `rustauth migrate` (or `rustauth generate` and apply the file); `rustauth db status` shows the SQL",
+        if sqlx {
+            "run `rustauth generate` and `sqlx migrate run` (sqlx applies this database's rustauth files; `rustauth migrate` refuses it); `rustauth db status` shows the SQL"
+        } else {
+            "run `rustauth migrate` (or `rustauth generate` and apply the file); `rustauth db status` shows the SQL"
+        },
     )
 }
 

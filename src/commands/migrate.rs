@@ -44,7 +44,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         };
         let mut applied = false;
         let result = async {
-        if let Some(files) = sqlx_recorded(&mut live.db).await {
+        if let Some(files) = live.db.sqlx_recorded().await {
             track("failed");
             bail!(
                 "refusing to migrate {}: its _sqlx_migrations table records {} rustauth file(s) applied by sqlx ({}), so `rustauth generate` files manage this database; apply new ones with `sqlx migrate run` (after `rustauth generate`), or, to let `rustauth migrate` manage it instead, delete those rows from _sqlx_migrations and the files from the migrations folder; nothing was changed",
@@ -156,40 +156,6 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         }
         result
     })
-}
-
-/// The descriptions of the rustauth files (`<version>_rustauth_<what>.sql`, which sqlx
-/// records as `rustauth <what>`) that sqlx's migrator has recorded in `_sqlx_migrations`
-/// of the database, or `None` when there are none (or no such table). A database whose
-/// auth schema the files manage is not migrated a second way.
-pub(crate) async fn sqlx_recorded(db: &mut crate::db::Db) -> Option<Vec<String>> {
-    use crate::db::rows::Stmt;
-    use crate::model::Engine;
-    let exists = match db.engine() {
-        Engine::Sqlite => {
-            "select name from sqlite_master where type = 'table' and name = '_sqlx_migrations'"
-        }
-        Engine::Postgres => {
-            "select table_name::text from information_schema.tables where table_schema = current_schema() and table_name = '_sqlx_migrations'"
-        }
-        Engine::Mysql => {
-            "select table_name from information_schema.tables where table_schema = database() and table_name = '_sqlx_migrations'"
-        }
-    };
-    let stmt = |sql: &str| Stmt {
-        sql: sql.to_string(),
-        params: Vec::new(),
-    };
-    if db.read_texts(&stmt(exists)).await.ok()?.is_empty() {
-        return None;
-    }
-    let rows = db
-        .read_texts(&stmt(
-            "select description from _sqlx_migrations where description like 'rustauth%' order by version",
-        ))
-        .await
-        .ok()?;
-    (!rows.is_empty()).then_some(rows)
 }
 
 /// Whether the plan was applied by this process.

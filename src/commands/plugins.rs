@@ -76,6 +76,7 @@ pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
             })
             .collect();
         let out = json!({
+            "version": 1,
             "config": config.path.as_ref().map(|p| p.display().to_string()),
             "better_auth": line.name(),
             "plugins": list,

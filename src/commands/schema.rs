@@ -83,6 +83,7 @@ pub fn to_json(schema: &Schema, dialect: Dialect) -> Value {
         })
         .collect();
     json!({
+        "version": 1,
         "dialect": dialect.name(),
         "generate_id": schema.id.name(),
         "tables": tables,

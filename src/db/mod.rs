@@ -375,6 +375,39 @@ impl Db {
     pub async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>> {
         each!(self, d => d.read_texts(stmt).await)
     }
+
+    /// The descriptions of the rustauth files (`<version>_rustauth_<what>.sql`, which sqlx
+    /// records as `rustauth <what>`) that sqlx's migrator has recorded in `_sqlx_migrations`
+    /// of the database, or `None` when there are none (or no such table). A database whose
+    /// auth schema the files manage is not migrated a second way.
+    pub async fn sqlx_recorded(&mut self) -> Option<Vec<String>> {
+        use rows::Stmt;
+        let exists = match self.engine() {
+            Engine::Sqlite => {
+                "select name from sqlite_master where type = 'table' and name = '_sqlx_migrations'"
+            }
+            Engine::Postgres => {
+                "select table_name::text from information_schema.tables where table_schema = current_schema() and table_name = '_sqlx_migrations'"
+            }
+            Engine::Mysql => {
+                "select table_name from information_schema.tables where table_schema = database() and table_name = '_sqlx_migrations'"
+            }
+        };
+        let stmt = |sql: &str| Stmt {
+            sql: sql.to_string(),
+            params: Vec::new(),
+        };
+        if self.read_texts(&stmt(exists)).await.ok()?.is_empty() {
+            return None;
+        }
+        let rows = self
+            .read_texts(&stmt(
+                "select description from _sqlx_migrations where description like 'rustauth%' order by version",
+            ))
+            .await
+            .ok()?;
+        (!rows.is_empty()).then_some(rows)
+    }
 }
 
 /// Milliseconds since `start`.
