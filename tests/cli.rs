@@ -27,7 +27,7 @@ fn version_names_the_commit() {
 
 #[test]
 fn the_cargo_shim_calls_itself_cargo_rustauth() {
-    let o = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cargo-rustauth"))
+    let o = common::cargo_rustauth()
         .args(["rustauth", "--help"])
         .output()
         .unwrap();
@@ -37,7 +37,7 @@ fn the_cargo_shim_calls_itself_cargo_rustauth() {
         help.contains("Usage: cargo rustauth [OPTIONS] <COMMAND>"),
         "{help}"
     );
-    let o = assert_cmd::Command::new(env!("CARGO_BIN_EXE_cargo-rustauth"))
+    let o = common::cargo_rustauth()
         .args(["rustauth", "schema", "print", "--nope"])
         .output()
         .unwrap();

@@ -7,11 +7,8 @@ mod common;
 use std::path::Path;
 use std::process::Command as Process;
 
-use assert_cmd::Command;
-
 fn script(shell: &str) -> String {
-    let o = Command::cargo_bin("rustauth")
-        .unwrap()
+    let o = common::rustauth()
         .args(["completions", shell])
         .output()
         .unwrap();
@@ -83,8 +80,7 @@ fn every_shell_gets_its_script() {
 
 #[test]
 fn an_unknown_shell_is_a_usage_error() {
-    let o = Command::cargo_bin("rustauth")
-        .unwrap()
+    let o = common::rustauth()
         .args(["completions", "tcsh"])
         .output()
         .unwrap();
