@@ -636,3 +636,159 @@ fn the_provider_follows_the_url_and_force_rewrites_it() {
     );
     assert_eq!(definitions(&read(d, ".env"), "DATABASE_URL"), 1);
 }
+
+/// Every file under `dir` with its contents, to show that nothing was written.
+fn snapshot(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `info --json`'s `database.provider` and doctor's `database_url` check, run as the next
+/// command would be (`args` before the command: `--config …`).
+fn next_command_view(d: &Path, args: &[&str]) -> (serde_json::Value, serde_json::Value) {
+    let info = run_cmd(rustauth_in(d).args(args).args(["info", "--json"]));
+    assert_eq!(info.code, 0, "{}", info.both());
+    let info: serde_json::Value = serde_json::from_str(&info.stdout).unwrap();
+    let doctor = run_cmd(rustauth_in(d).args(args).args(["doctor", "--json"]));
+    let doctor: serde_json::Value = serde_json::from_str(&doctor.stdout).unwrap();
+    let check = doctor["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "database_url")
+        .unwrap()
+        .clone();
+    (info["config"]["values"]["database.provider"].clone(), check)
+}
+
+/// init reads `DATABASE_URL` where every later command does (the config loader's sources
+/// and order): from `.env.local` alone, from `.env.local` over `.env`, and from the
+/// config's folder over `--cwd`; the provider it writes is the one `info` then shows and
+/// doctor's `database_url` check accepts.
+#[test]
+fn the_provider_follows_a_url_in_env_local() {
+    let pg = "postgres://app:L0calPw9@localhost:5432/app";
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join(".env.local"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes"]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert!(o.stdout.contains("provider: postgres\n"), "{}", o.stdout);
+    assert!(!o.both().contains("L0calPw9"), "{}", o.both());
+    assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
+    // `.env` gets the same URL (the app may read `.env` alone); `.env.local` is untouched.
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), pg);
+    assert_eq!(read(d, ".env.local"), format!("DATABASE_URL={pg}\n"));
+    let (provider, check) = next_command_view(d, &[]);
+    assert_eq!(provider, "postgres");
+    assert_eq!(check["status"], "ok", "{check}");
+
+    // `.env.local` wins over `.env`, which init merges into and keeps.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join(".env.local"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let mysql = "mysql://root@localhost:3306/app";
+    std::fs::write(d.join(".env"), format!("DATABASE_URL={mysql}\n")).unwrap();
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes"]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), mysql);
+    let (provider, check) = next_command_view(d, &[]);
+    assert_eq!(provider, "postgres");
+    assert_eq!(check["status"], "ok", "{check}");
+
+    // `--config cfg/rustauth.toml`: `cfg/.env` is read before `--cwd`'s files.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("cfg")).unwrap();
+    std::fs::write(d.join("cfg/.env"), format!("DATABASE_URL={mysql}\n")).unwrap();
+    std::fs::write(d.join(".env.local"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let config = ["--config", "cfg/rustauth.toml"];
+    let o = run_cmd(rustauth_in(d).args(config).args(["init", "--yes"]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert!(o.stdout.contains("provider: mysql\n"), "{}", o.stdout);
+    let (provider, check) = next_command_view(d, &config);
+    assert_eq!(provider, "mysql");
+    assert_eq!(check["status"], "ok", "{check}");
+}
+
+/// When the URL every later command would read after init is of another provider than
+/// the config init would write, init writes nothing and says what to change.
+#[test]
+fn init_writes_no_config_the_next_command_rejects() {
+    let pg = "postgres://app:R3jectPw@localhost:5432/app";
+    let mysql = "mysql://root@localhost:3306/app";
+    /// (file, its URL, init's flags, $DATABASE_URL, the error's words)
+    type Case<'a> = (&'a str, &'a str, &'a [&'a str], Option<&'a str>, &'a str);
+    let cases: &[Case] = &[
+        (
+            ".env.local",
+            pg,
+            &["--provider", "mysql"],
+            None,
+            "--provider mysql disagrees with DATABASE_URL in ",
+        ),
+        (
+            ".env.local",
+            pg,
+            &["--database-url", mysql],
+            None,
+            ".env.local holds a postgres DATABASE_URL, which every later command reads, and the config would say mysql: change it there, or pass a postgres --database-url",
+        ),
+        (
+            ".env",
+            pg,
+            &["--database-url", mysql],
+            None,
+            ".env holds a postgres DATABASE_URL, which init keeps, and the config would say mysql: pass --force to replace it",
+        ),
+        (
+            ".env.local",
+            mysql,
+            &["--database-url", mysql],
+            Some(pg),
+            "$DATABASE_URL is a postgres URL, which every later command reads before any env file, and the config would say mysql",
+        ),
+    ];
+    for (file, url, flags, process, needle) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join(file), format!("DATABASE_URL={url}\n")).unwrap();
+        let before = snapshot(d);
+        let mut cmd = rustauth_in(d);
+        cmd.args(["init", "--yes"]).args(*flags);
+        if let Some(v) = process {
+            cmd.env("DATABASE_URL", v);
+        }
+        let o = run_cmd(&mut cmd);
+        o.assert_one_line_error(&format!("{file} {flags:?}"));
+        assert!(o.stderr.contains(needle), "{needle}\n{}", o.both());
+        assert!(o.stderr.contains("nothing was written"), "{}", o.both());
+        assert!(!o.both().contains("R3jectPw"), "{}", o.both());
+        assert_eq!(snapshot(d), before, "{file} {flags:?}: wrote something");
+    }
+
+    // The kept URL with --force is replaced, and then the next command agrees.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join(".env"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes", "--force", "--database-url", mysql]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), mysql);
+    let (provider, check) = next_command_view(d, &[]);
+    assert_eq!(provider, "mysql");
+    assert_eq!(check["status"], "ok", "{check}");
+}
