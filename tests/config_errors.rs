@@ -4,32 +4,11 @@
 //! what is wrong and where, print nothing on stdout and write no file: checked for both
 //! `schema print` and `generate` (which would otherwise write a migration file).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
-
-/// The main binary, with no terminal on stdin (stderr and stdout are captured, so no
-/// prompt can be answered) and no inherited DATABASE_URL.
-fn rustauth() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rustauth"));
-    cmd.write_stdin("").env_remove("DATABASE_URL");
-    cmd
-}
-
-struct Run {
-    code: Option<i32>,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().expect("run the binary");
-    Run {
-        code: out.status.code(),
-        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
-    }
-}
+use common::{Run, run_cmd, rustauth};
 
 /// Every file under `dir`, relative, sorted.
 fn files(dir: &Path) -> Vec<String> {
@@ -57,13 +36,13 @@ fn rejects(toml: &str, needles: &[&str]) -> String {
     let dir = tempfile::tempdir().expect("tempdir");
     std::fs::write(dir.path().join("rustauth.toml"), toml).expect("write config");
 
-    let print = run(rustauth().current_dir(dir.path()).args([
+    let print = run_cmd(rustauth().current_dir(dir.path()).args([
         "schema",
         "print",
         "--config",
         "rustauth.toml",
     ]));
-    let generate = run(rustauth().current_dir(dir.path()).args([
+    let generate = run_cmd(rustauth().current_dir(dir.path()).args([
         "generate",
         "--config",
         "rustauth.toml",
@@ -75,11 +54,9 @@ fn rejects(toml: &str, needles: &[&str]) -> String {
     let mut line = None;
     for (what, r) in [("schema print", &print), ("generate", &generate)] {
         assert_eq!(
-            r.code,
-            Some(1),
+            r.code, 1,
             "{what}: exit code; stdout: {} stderr: {}",
-            r.stdout,
-            r.stderr
+            r.stdout, r.stderr
         );
         assert_eq!(r.stdout, "", "{what}: nothing on stdout");
         // One `error:` line, and a `help:` line when the message says what to do.
@@ -368,8 +345,8 @@ fn missing_config_file_is_an_error() {
             "sqlite",
         ][..],
     ] {
-        let r = run(rustauth().current_dir(dir.path()).args(args));
-        assert_eq!(r.code, Some(1), "{args:?}: {}", r.stderr);
+        let r = run_cmd(rustauth().current_dir(dir.path()).args(args));
+        assert_eq!(r.code, 1, "{args:?}: {}", r.stderr);
         assert_eq!(r.stdout, "");
         assert_eq!(
             r.stderr
@@ -416,8 +393,8 @@ fn oauth_provider_needs_jwt() {
             format!("[plugins]\nenabled = {enabled}\n"),
         )
         .unwrap();
-        let r = run(rustauth().current_dir(dir.path()).args(["schema", "print"]));
-        assert_eq!(r.code, Some(0), "{}", r.stderr);
+        let r = run_cmd(rustauth().current_dir(dir.path()).args(["schema", "print"]));
+        assert_eq!(r.code, 0, "{}", r.stderr);
         assert!(r.stdout.contains("create table \"oauthClient\""));
     }
 }
@@ -430,11 +407,13 @@ fn manifest_dir() -> PathBuf {
 fn example_config_loads() {
     let example = manifest_dir().join("rustauth.toml.example");
     let dir = tempfile::tempdir().unwrap();
-    let r = run(rustauth()
-        .current_dir(dir.path())
-        .args(["schema", "print", "--config"])
-        .arg(&example));
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    let r = run_cmd(
+        rustauth()
+            .current_dir(dir.path())
+            .args(["schema", "print", "--config"])
+            .arg(&example),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stderr, "");
     // The file is read, not skipped: its plugins, options and additional fields show.
     for needle in [
@@ -449,12 +428,14 @@ fn example_config_loads() {
     // Every key the example sets is accepted for every dialect, in both output formats.
     for dialect in ["sqlite", "postgres", "mysql", "mssql"] {
         for format in ["sql", "json"] {
-            let r = run(rustauth()
-                .current_dir(dir.path())
-                .args(["schema", "print", "--config"])
-                .arg(&example)
-                .args(["--dialect", dialect, "--format", format]));
-            assert_eq!(r.code, Some(0), "{dialect} {format}: {}", r.stderr);
+            let r = run_cmd(
+                rustauth()
+                    .current_dir(dir.path())
+                    .args(["schema", "print", "--config"])
+                    .arg(&example)
+                    .args(["--dialect", dialect, "--format", format]),
+            );
+            assert_eq!(r.code, 0, "{dialect} {format}: {}", r.stderr);
         }
     }
     assert!(files(dir.path()).is_empty());
@@ -484,7 +465,7 @@ fn example_config_sets_every_top_level_section() {
 // ---------------------------------------------------------------- generate behaviours
 
 fn generate(dir: &Path, extra: &[&str]) -> Run {
-    run(rustauth().current_dir(dir).arg("generate").args(extra))
+    run_cmd(rustauth().current_dir(dir).arg("generate").args(extra))
 }
 
 #[test]
@@ -493,7 +474,7 @@ fn generate_prisma_and_drizzle_print_guidance() {
     for adapter in ["prisma", "drizzle"] {
         for extra in [&[][..], &["--dialect", "postgres"][..]] {
             let r = generate(dir.path(), &[&["--adapter", adapter][..], extra].concat());
-            assert_eq!(r.code, Some(0), "{adapter}: {}", r.stderr);
+            assert_eq!(r.code, 0, "{adapter}: {}", r.stderr);
             assert!(
                 r.stdout.contains(adapter),
                 "guidance names the adapter: {}",
@@ -518,7 +499,7 @@ fn generate_unknown_adapter_or_dialect_lists_valid_ones() {
         dir.path(),
         &["--adapter", "sequelize", "--dialect", "sqlite"],
     );
-    assert_eq!(r.code, Some(2));
+    assert_eq!(r.code, 2);
     assert!(
         r.stderr
             .starts_with("error: invalid value 'sequelize' for '--adapter <ADAPTER>'"),
@@ -542,8 +523,8 @@ fn generate_unknown_adapter_or_dialect_lists_valid_ones() {
         &["generate", "--adapter", "sqlx", "--dialect", "oracle"][..],
         &["schema", "print", "--dialect", "oracle"][..],
     ] {
-        let r = run(rustauth().current_dir(dir.path()).args(args));
-        assert_eq!(r.code, Some(2), "{args:?}");
+        let r = run_cmd(rustauth().current_dir(dir.path()).args(args));
+        assert_eq!(r.code, 2, "{args:?}");
         assert!(
             r.stderr
                 .contains("invalid value 'oracle' for '--dialect <DIALECT>'")
@@ -555,11 +536,13 @@ fn generate_unknown_adapter_or_dialect_lists_valid_ones() {
     }
     // The spellings people bring from elsewhere still work.
     for alias in ["pg", "postgresql", "mariadb", "sqlserver"] {
-        let r =
-            run(rustauth()
-                .current_dir(dir.path())
-                .args(["schema", "print", "--dialect", alias]));
-        assert_eq!(r.code, Some(0), "{alias}: {}", r.stderr);
+        let r = run_cmd(rustauth().current_dir(dir.path()).args([
+            "schema",
+            "print",
+            "--dialect",
+            alias,
+        ]));
+        assert_eq!(r.code, 0, "{alias}: {}", r.stderr);
     }
     assert!(files(dir.path()).is_empty());
 }
@@ -580,7 +563,7 @@ fn generate_never_prompts_without_a_terminal() {
             "auth.sql",
         ],
     );
-    assert_eq!(r.code, Some(1), "{}", r.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert_eq!(
         r.stderr
             .lines()
@@ -608,7 +591,7 @@ fn generate_never_prompts_without_a_terminal() {
             "--yes",
         ],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.starts_with("-- rustauth plan sha256:"), "{text}");
     assert!(text.contains("create table \"user\""));
@@ -636,7 +619,7 @@ fn generate_short_y_overwrites_and_deprecated_double_dash_y_warns() {
             "-y",
         ],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("deprecated"), "{}", r.stderr);
     assert!(std::fs::read_to_string(&out).unwrap().contains('`'));
 
@@ -653,7 +636,7 @@ fn generate_short_y_overwrites_and_deprecated_double_dash_y_warns() {
             "--y",
         ],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stderr.contains("`--y` is deprecated") && r.stderr.contains("--yes"),
         "{}",
@@ -691,7 +674,7 @@ fn generate_default_path_is_migrations_dir_with_a_utc_timestamp() {
     let before = now_stamp();
     let r = generate(dir.path(), &["--adapter", "sqlx", "--dialect", "sqlite"]);
     let after = now_stamp();
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let written = files(dir.path());
     // The SQL and its snapshot beside it.
     assert_eq!(written.len(), 2, "{written:?}");
@@ -721,7 +704,7 @@ fn generate_default_path_is_migrations_dir_with_a_utc_timestamp() {
         dir.path(),
         &["--config", "app/rustauth.toml", "--dialect", "postgres"],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let written = files(dir.path());
     assert_eq!(written.len(), 3, "{written:?}");
     let sql = written.iter().find(|f| f.ends_with(".sql")).unwrap();
@@ -741,7 +724,7 @@ fn generate_default_path_is_migrations_dir_with_a_utc_timestamp() {
             "elsewhere",
         ],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let here: Vec<_> = files(dir.path())
         .into_iter()
         .filter(|f| f.starts_with("elsewhere/") && f.ends_with(".sql"))
@@ -756,7 +739,7 @@ fn generate_same_plan_writes_nothing_unless_forced() {
     let folder = dir.path().join("migrations");
     let args = ["--adapter", "sqlx", "--dialect", "sqlite", "--from-scratch"];
     let r = generate(dir.path(), &args);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let sqls = |d: &Path| -> Vec<String> {
         files(d)
             .into_iter()
@@ -771,7 +754,7 @@ fn generate_same_plan_writes_nothing_unless_forced() {
     let content = std::fs::read_to_string(&old).unwrap();
 
     let r = generate(dir.path(), &args);
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(
         r.stdout.contains("20000101000000_rustauth_init.sql"),
         "{}",
@@ -782,7 +765,7 @@ fn generate_same_plan_writes_nothing_unless_forced() {
 
     // --force writes it again, in a new file.
     let r = generate(dir.path(), &[&args[..], &["--force"]].concat());
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     let now = sqls(&folder);
     assert_eq!(now.len(), 2, "{now:?}");
     let new = now.iter().find(|n| !n.starts_with("2000")).unwrap();
@@ -808,7 +791,7 @@ fn generate_same_plan_writes_nothing_unless_forced() {
             other.path().to_str().unwrap(),
         ],
     );
-    assert_eq!(r.code, Some(0), "{}", r.stderr);
+    assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(r.stdout.contains("Schema written"), "{}", r.stdout);
     assert_eq!(sqls(other.path()).len(), 2);
 }
@@ -817,28 +800,30 @@ fn generate_same_plan_writes_nothing_unless_forced() {
 fn cargo_shim_runs_the_same_cli() {
     let dir = tempfile::tempdir().unwrap();
     let direct =
-        run(rustauth()
-            .current_dir(dir.path())
-            .args(["schema", "print", "--dialect", "mssql"]));
-    assert_eq!(direct.code, Some(0));
+        run_cmd(
+            rustauth()
+                .current_dir(dir.path())
+                .args(["schema", "print", "--dialect", "mssql"]),
+        );
+    assert_eq!(direct.code, 0);
     // cargo runs `cargo-rustauth rustauth …`
     for args in [
         &["rustauth", "schema", "print", "--dialect", "mssql"][..],
         &["schema", "print", "--dialect", "mssql"][..],
     ] {
-        let shim = run(Command::new(env!("CARGO_BIN_EXE_cargo-rustauth"))
-            .current_dir(dir.path())
-            .write_stdin("")
-            .args(args));
-        assert_eq!(shim.code, Some(0), "{args:?}: {}", shim.stderr);
+        let shim = run_cmd(common::cargo_rustauth().current_dir(dir.path()).args(args));
+        assert_eq!(shim.code, 0, "{args:?}: {}", shim.stderr);
         assert_eq!(shim.stdout, direct.stdout, "{args:?}");
     }
     // Errors keep their exit codes through the shim.
-    let shim = run(Command::new(env!("CARGO_BIN_EXE_cargo-rustauth"))
-        .current_dir(dir.path())
-        .write_stdin("")
-        .args(["rustauth", "schema", "print", "--dialect", "oracle"]));
-    assert_eq!(shim.code, Some(2), "{}", shim.stderr);
+    let shim = run_cmd(common::cargo_rustauth().current_dir(dir.path()).args([
+        "rustauth",
+        "schema",
+        "print",
+        "--dialect",
+        "oracle",
+    ]));
+    assert_eq!(shim.code, 2, "{}", shim.stderr);
 }
 
 // ---------------------------------------------------------------- .env precedence
@@ -955,7 +940,7 @@ fn the_command_line_line_wins_over_the_file() {
     )
     .unwrap();
     let sql = |line: &str| {
-        let o = run(rustauth().current_dir(dir.path()).args([
+        let o = run_cmd(rustauth().current_dir(dir.path()).args([
             "schema",
             "print",
             "--dialect",
@@ -963,17 +948,19 @@ fn the_command_line_line_wins_over_the_file() {
             "--better-auth",
             line,
         ]));
-        assert_eq!(o.code, Some(0), "{}", o.stderr);
+        assert_eq!(o.code, 0, "{}", o.stderr);
         o.stdout
     };
     assert!(sql("1.7").contains("\"alg\" text"));
     assert!(!sql("1.6").contains("\"alg\""));
     // A bad value is a usage error (exit 2), as for every other enum flag.
-    let o =
-        run(rustauth()
-            .current_dir(dir.path())
-            .args(["schema", "print", "--better-auth", "2.0"]));
-    assert_eq!(o.code, Some(2), "{}", o.stderr);
+    let o = run_cmd(rustauth().current_dir(dir.path()).args([
+        "schema",
+        "print",
+        "--better-auth",
+        "2.0",
+    ]));
+    assert_eq!(o.code, 2, "{}", o.stderr);
 }
 
 #[test]

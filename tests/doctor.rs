@@ -27,33 +27,11 @@ const CHECK_IDS: [&str; 11] = [
     "migrations_dir",
 ];
 
-/// Runs `rustauth doctor <args>` in `cwd` with the secret and telemetry variables cleared
-/// and `env` set.
+/// Runs `rustauth doctor <args>` in `cwd` (cleared environment) with `env` set.
 fn doctor(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
-    let mut cmd = common::rustauth();
-    cmd.current_dir(cwd).arg("doctor").args(args);
-    for v in [
-        "RUSTAUTH_SECRET",
-        "RUSTAUTH_SECRETS",
-        "BETTER_AUTH_SECRET",
-        "BETTER_AUTH_SECRETS",
-        "AUTH_SECRET",
-        "BETTER_AUTH_URL",
-        "RUSTAUTH_TELEMETRY",
-    ] {
-        cmd.env_remove(v);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let start = std::time::Instant::now();
-    let out = cmd.output().expect("run rustauth");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: start.elapsed(),
-    }
+    let mut cmd = common::rustauth_in(cwd);
+    cmd.arg("doctor").args(args).envs(env.iter().copied());
+    common::run_cmd(&mut cmd)
 }
 
 fn json(run: &Run) -> Value {
@@ -499,9 +477,7 @@ fn the_better_auth_line_must_be_the_one_the_project_installs() {
     let c = check(&doctor(&app, &["--json"], &[]));
     assert_eq!(c["status"], "ok", "{c}");
     // info shows both.
-    let mut cmd = assert_cmd::Command::new(env!("CARGO_BIN_EXE_rustauth"));
-    let out = cmd
-        .current_dir(&app)
+    let out = common::rustauth_in(&app)
         .args(["info", "--json"])
         .output()
         .unwrap();

@@ -9,42 +9,17 @@ mod common;
 
 use std::path::Path;
 
+use common::Run;
 use rustauth::secret;
 
-const VARS: &[&str] = &[
-    "DATABASE_URL",
-    "RUSTAUTH_SECRET",
-    "RUSTAUTH_SECRETS",
-    "BETTER_AUTH_SECRETS",
-    "BETTER_AUTH_SECRET",
-    "AUTH_SECRET",
-    "APP_DB",
-];
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
+/// `rustauth <args>` in `dir` (cleared environment) with `env` set.
+fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = common::rustauth_in(dir);
+    cmd.args(args).envs(env.iter().copied());
+    common::run_cmd(&mut cmd)
 }
 
-fn run_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Out {
-    let mut cmd = common::rustauth();
-    cmd.current_dir(dir).args(args);
-    for v in VARS {
-        cmd.env_remove(v);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().expect("exited"),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
-}
-
-fn run(dir: &Path, args: &[&str]) -> Out {
+fn run(dir: &Path, args: &[&str]) -> Run {
     run_env(dir, args, &[])
 }
 

@@ -13,28 +13,16 @@ use std::time::Duration;
 
 use common::Run;
 
-const VARS: &[&str] = &[
-    "DATABASE_URL",
-    "RUSTAUTH_SECRET",
-    "RUSTAUTH_SECRETS",
-    "BETTER_AUTH_SECRETS",
-    "BETTER_AUTH_SECRET",
-    "AUTH_SECRET",
-];
-
-/// Starts `rustauth <args>` in `dir` without waiting.
+/// Starts `rustauth <args>` in `dir` (cleared environment) without waiting.
 fn spawn(dir: &Path, args: &[&str]) -> Child {
-    let mut cmd = Command::new(common::bin());
-    cmd.current_dir(dir)
+    common::process()
+        .current_dir(dir)
         .args(args)
-        .env_remove("RUSTAUTH_TELEMETRY")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    for v in VARS {
-        cmd.env_remove(v);
-    }
-    cmd.spawn().expect("spawn rustauth")
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn rustauth")
 }
 
 /// Runs every command at once (all started before any is waited for).

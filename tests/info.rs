@@ -10,34 +10,11 @@ use serde_json::Value;
 const DB_PASSWORD: &str = "Db-pa55word-6c1f0e";
 const SECRET: &str = "qV3xR8mT2wL9pZ4kB7nC1dF6hJ0sG5aE";
 
-/// The binary in `cwd` with a clean environment for the variables info reports.
+/// `rustauth info <args>` in `cwd` (cleared environment) with `env` set.
 fn info(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> common::Run {
-    let mut cmd = common::rustauth();
-    cmd.current_dir(cwd).arg("info").args(args);
-    for v in [
-        "RUSTAUTH_SECRET",
-        "RUSTAUTH_SECRETS",
-        "BETTER_AUTH_SECRET",
-        "BETTER_AUTH_SECRETS",
-        "AUTH_SECRET",
-        "BETTER_AUTH_URL",
-        "RUSTAUTH_TELEMETRY",
-        "RUSTAUTH_TELEMETRY_DEBUG",
-        "RUSTAUTH_TELEMETRY_ENDPOINT",
-        "DO_NOT_TRACK",
-    ] {
-        cmd.env_remove(v);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run rustauth");
-    common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: Default::default(),
-    }
+    let mut cmd = common::rustauth_in(cwd);
+    cmd.arg("info").args(args).envs(env.iter().copied());
+    common::run_cmd(&mut cmd)
 }
 
 fn json(run: &common::Run) -> Value {

@@ -2,46 +2,15 @@
 //! refusing to overwrite rustauth.toml, file modes, and the interactive prompts driven
 //! through a real pseudo-terminal.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::{run_cmd, rustauth_in};
 use rustauth::config;
 use rustauth::model::Dialect as Provider;
 use rustauth::schema::plugins::REGISTRY;
 use rustauth::secret;
-
-const VARS: &[&str] = &[
-    "DATABASE_URL",
-    "RUSTAUTH_SECRET",
-    "RUSTAUTH_SECRETS",
-    "BETTER_AUTH_SECRETS",
-    "BETTER_AUTH_SECRET",
-    "AUTH_SECRET",
-];
-
-fn rustauth(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("rustauth").unwrap();
-    cmd.current_dir(dir).write_stdin("");
-    for v in VARS {
-        cmd.env_remove(v);
-    }
-    cmd
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().expect("exited"),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
-}
 
 fn read(dir: &Path, name: &str) -> String {
     std::fs::read_to_string(dir.join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
@@ -95,7 +64,7 @@ fn by_flags_in_an_empty_folder() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let url = "postgres://app:pa55word@db.internal:5432/app";
-    let o = run(rustauth(d).args([
+    let o = run_cmd(rustauth_in(d).args([
         "init",
         "--framework",
         "actix-web",
@@ -155,7 +124,7 @@ fn by_flags_in_an_empty_folder() {
     no_temporary_files(d);
 
     // The written config works with the other commands.
-    let o = run(rustauth(d).args(["schema", "print"]));
+    let o = run_cmd(rustauth_in(d).args(["schema", "print"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("create table \"twoFactor\""));
     assert!(o.stdout.contains("create table \"organization\""));
@@ -163,7 +132,7 @@ fn by_flags_in_an_empty_folder() {
         o.stdout.contains("timestamptz"),
         "postgres dialect from the config"
     );
-    let o = run(rustauth(d).args(["secret", "--check-env", "--production"]));
+    let o = run_cmd(rustauth_in(d).args(["secret", "--check-env", "--production"]));
     assert_eq!(o.code, 0, "{}", o.stdout);
 }
 
@@ -171,7 +140,7 @@ fn by_flags_in_an_empty_folder() {
 fn defaults_without_flags_or_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let o = run(rustauth(d).arg("init"));
+    let o = run_cmd(rustauth_in(d).arg("init"));
     assert_eq!(o.code, 0, "{}", o.stderr);
     for line in [
         "framework: axum (default)",
@@ -200,22 +169,22 @@ fn defaults_without_flags_or_terminal() {
         "{}",
         o.stdout
     );
-    let o = run(rustauth(d).args(["secret", "--check-env"]));
+    let o = run_cmd(rustauth_in(d).args(["secret", "--check-env"]));
     assert_eq!(o.code, 3);
-    let o = run(rustauth(d).args(["schema", "print"]));
+    let o = run_cmd(rustauth_in(d).args(["schema", "print"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
 
     // The next step as printed: the placeholder is replaced where it stands, nothing else
     // of .env changes, and the check passes.
     let before = read(d, ".env");
-    let o = run(rustauth(d).args(["secret", "--write"]));
+    let o = run_cmd(rustauth_in(d).args(["secret", "--write"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let after = read(d, ".env");
     let fresh = env_value(d, ".env", "RUSTAUTH_SECRET").unwrap();
     assert_eq!(after, before.replace(secret::INIT_PLACEHOLDER, &fresh));
     assert_eq!(definitions(&after, "RUSTAUTH_SECRET"), 1);
     assert!(!o.stdout.contains(&fresh) && !o.stderr.contains(&fresh));
-    let o = run(rustauth(d).args(["secret", "--check-env", "--production"]));
+    let o = run_cmd(rustauth_in(d).args(["secret", "--check-env", "--production"]));
     assert_eq!(o.code, 0, "{}", o.stdout);
     no_temporary_files(d);
 }
@@ -235,7 +204,8 @@ fn merges_into_an_existing_env_without_changing_values() {
         std::fs::set_permissions(d.join(".env"), std::fs::Permissions::from_mode(0o644)).unwrap();
     }
 
-    let o = run(rustauth(d).args(["init", "--yes", "--seed-secrets", "--provider", "mysql"]));
+    let o =
+        run_cmd(rustauth_in(d).args(["init", "--yes", "--seed-secrets", "--provider", "mysql"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let env = read(d, ".env");
     assert!(env.starts_with(existing), "existing bytes kept:\n{env}");
@@ -267,7 +237,7 @@ fn merges_into_an_existing_env_without_changing_values() {
 
     // A second run (forced) changes no value and adds nothing.
     let before = read(d, ".env");
-    let o = run(rustauth(d).args(["init", "--yes", "--seed-secrets", "--force"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes", "--seed-secrets", "--force"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(read(d, ".env"), before);
     assert!(o.stdout.contains("nothing to add"), "{}", o.stdout);
@@ -287,7 +257,7 @@ fn an_existing_secret_is_kept_however_it_is_written() {
         let d = dir.path();
         let existing = format!("{line}\n");
         std::fs::write(d.join(".env"), &existing).unwrap();
-        let o = run(rustauth(d).args(["init", "--seed-secrets"]));
+        let o = run_cmd(rustauth_in(d).args(["init", "--seed-secrets"]));
         assert_eq!(o.code, 0, "{line}: {}", o.stderr);
         let env = read(d, ".env");
         assert!(env.starts_with(&existing));
@@ -303,7 +273,7 @@ fn refuses_to_overwrite_the_config_without_force() {
     let d = dir.path();
     let mine = "# mine\n[project]\nproduction = true\n";
     std::fs::write(d.join("rustauth.toml"), mine).unwrap();
-    let o = run(rustauth(d).args(["init", "--yes", "--seed-secrets"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes", "--seed-secrets"]));
     assert_eq!(o.code, 1);
     assert!(o.stderr.starts_with("error: "), "{}", o.stderr);
     assert!(o.stderr.contains("already exists") && o.stderr.contains("--force"));
@@ -317,7 +287,7 @@ fn refuses_to_overwrite_the_config_without_force() {
     assert_eq!(read(d, "rustauth.toml"), mine);
     assert!(!d.join(".env").exists() && !d.join(".env.example").exists());
 
-    let o = run(rustauth(d).args(["init", "--yes", "--force", "--plugins", "username"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes", "--force", "--plugins", "username"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(loads(d).plugins.enabled, ["username"]);
 }
@@ -327,7 +297,7 @@ fn env_file_flags_replace_dotenv() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join(".env.local"), "DATABASE_URL=sqlite://other.db\n").unwrap();
-    let o = run(rustauth(d).args([
+    let o = run_cmd(rustauth_in(d).args([
         "init",
         "--seed-secrets",
         "--env-file",
@@ -362,7 +332,7 @@ fn env_file_flags_replace_dotenv() {
 fn bad_flags_write_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let o = run(rustauth(d).args(["init", "--plugins", "two-factor,two-facter"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--plugins", "two-factor,two-facter"]));
     assert_eq!(o.code, 1);
     assert!(
         o.stderr
@@ -370,14 +340,14 @@ fn bad_flags_write_nothing() {
     );
     assert!(o.stderr.contains("valid plugin ids: additional-fields"));
     // A flag's listed values are checked by the command line (exit 2, as everywhere).
-    let o = run(rustauth(d).args(["init", "--adapter", "sqlxx"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--adapter", "sqlxx"]));
     assert_eq!(o.code, 2);
     assert!(
         o.stderr.contains("a similar value exists: 'sqlx'"),
         "{}",
         o.stderr
     );
-    let o = run(rustauth(d).args(["init", "--provider", "oracle"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--provider", "oracle"]));
     assert_eq!(o.code, 2);
     assert_eq!(std::fs::read_dir(d).unwrap().count(), 0, "nothing written");
 }
@@ -386,11 +356,11 @@ fn bad_flags_write_nothing() {
 fn plugins_that_need_another_get_it_first() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let o = run(rustauth(d).args(["init", "--plugins", "oauth-provider"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--plugins", "oauth-provider"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("oauth-provider needs jwt"));
     assert_eq!(loads(d).plugins.enabled, ["jwt", "oauth-provider"]);
-    let o = run(rustauth(d).args(["schema", "print"]));
+    let o = run_cmd(rustauth_in(d).args(["schema", "print"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
 }
 
@@ -404,12 +374,8 @@ fn interactive_init_through_a_pseudo_terminal() {
 
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("rustauth"));
+    let mut cmd = common::process();
     cmd.current_dir(d).arg("init").env("TERM", "xterm");
-    for v in VARS {
-        cmd.env_remove(v);
-    }
-    cmd.env_remove("NO_COLOR");
     // Every expectation gives up after 20 s: a broken prompt fails, it does not hang.
     let mut p = spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
     p.process_mut().set_kill_timeout(Some(2_000));
@@ -477,7 +443,7 @@ fn interactive_init_through_a_pseudo_terminal() {
         env_value(d, ".env.example", "RUSTAUTH_SECRET").unwrap(),
         secret::INIT_PLACEHOLDER
     );
-    let o = run(rustauth(d).args(["schema", "print"]));
+    let o = run_cmd(rustauth_in(d).args(["schema", "print"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("create table \"twoFactor\""));
 }
@@ -486,12 +452,12 @@ fn interactive_init_through_a_pseudo_terminal() {
 fn writes_the_better_auth_line() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
-    let o = run(rustauth(d).args(["init"]));
+    let o = run_cmd(rustauth_in(d).args(["init"]));
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(read(d, "rustauth.toml").contains("better_auth = \"1.7\""));
     assert_eq!(loads(d).project.better_auth, rustauth::model::Line::V1_7);
 
-    let o = run(rustauth(d).args([
+    let o = run_cmd(rustauth_in(d).args([
         "init",
         "--force",
         "--better-auth",
@@ -506,7 +472,7 @@ fn writes_the_better_auth_line() {
 
     // A plugin the line lacks is refused before anything is written.
     let before = read(d, "rustauth.toml");
-    let o = run(rustauth(d).args(["init", "--force", "--plugins", "oidc-provider"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--force", "--plugins", "oidc-provider"]));
     assert_eq!(o.code, 1, "{}{}", o.stdout, o.stderr);
     assert!(
         o.stderr
@@ -527,11 +493,8 @@ fn esc_and_ctrl_c_cancel_and_restore_the_cursor() {
     for (key, what) in [("\x1b", "Esc"), ("\x03", "Ctrl-C")] {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("rustauth"));
+        let mut cmd = common::process();
         cmd.current_dir(d).arg("init").env("TERM", "xterm");
-        for v in VARS {
-            cmd.env_remove(v);
-        }
         let mut p = spawn_command(cmd, Some(20_000)).expect("spawn in a pty");
         p.process_mut().set_kill_timeout(Some(2_000));
         let shown = p.exp_string("Web framework").unwrap();
@@ -571,7 +534,11 @@ fn the_provider_follows_the_url_and_force_rewrites_it() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let pg = "postgres://app:Secr3tPw@localhost:5432/app";
-    let o = run(rustauth(d).args(["init", "--yes"]).env("DATABASE_URL", pg));
+    let o = run_cmd(
+        rustauth_in(d)
+            .args(["init", "--yes"])
+            .env("DATABASE_URL", pg),
+    );
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(!o.stdout.contains("Secr3tPw") && !o.stderr.contains("Secr3tPw"));
     assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
@@ -580,7 +547,7 @@ fn the_provider_follows_the_url_and_force_rewrites_it() {
         loads(d).project.base_url.as_deref(),
         Some("http://localhost:3000")
     );
-    let o = run(rustauth(d).args(["doctor", "--json"]));
+    let o = run_cmd(rustauth_in(d).args(["doctor", "--json"]));
     let v: serde_json::Value = serde_json::from_str(&o.stdout).unwrap();
     let base = v["checks"]
         .as_array()
@@ -609,7 +576,7 @@ fn the_provider_follows_the_url_and_force_rewrites_it() {
     ] {
         let mut all = vec!["init", "--yes", "--force"];
         all.extend(args);
-        let o = run(rustauth(d).args(&all));
+        let o = run_cmd(rustauth_in(d).args(&all));
         assert_eq!(o.code, 1, "{all:?}: {}{}", o.stdout, o.stderr);
         assert!(
             o.stderr.starts_with("error: ") && o.stderr.contains(needle),
@@ -624,10 +591,12 @@ fn the_provider_follows_the_url_and_force_rewrites_it() {
         );
         assert_eq!(read(d, ".env"), env_before, "{all:?} changed .env");
     }
-    let o = run(rustauth(d)
-        .args(["init", "--yes"])
-        .env("DATABASE_URL", pg)
-        .args(["--force", "--provider", "mysql"]));
+    let o = run_cmd(
+        rustauth_in(d)
+            .args(["init", "--yes"])
+            .env("DATABASE_URL", pg)
+            .args(["--force", "--provider", "mysql"]),
+    );
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr.contains("disagrees with $DATABASE_URL"),
@@ -637,14 +606,14 @@ fn the_provider_follows_the_url_and_force_rewrites_it() {
 
     // The URL .env holds: the provider follows it; another --provider is refused without
     // --force (nothing written), and replaces it with --force.
-    let o = run(rustauth(d).args(["init", "--yes", "--force"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes", "--force"]));
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
     assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), pg);
     let dir2 = tempfile::tempdir().unwrap();
     let d2 = dir2.path();
     std::fs::write(d2.join(".env"), format!("DATABASE_URL={pg}\n")).unwrap();
-    let o = run(rustauth(d2).args(["init", "--yes", "--provider", "mysql"]));
+    let o = run_cmd(rustauth_in(d2).args(["init", "--yes", "--provider", "mysql"]));
     assert_eq!(o.code, 1, "{}", o.stderr);
     assert!(
         o.stderr
@@ -657,7 +626,7 @@ fn the_provider_follows_the_url_and_force_rewrites_it() {
     assert_eq!(read(d2, ".env"), format!("DATABASE_URL={pg}\n"));
 
     // --force with another provider: the config and the URL in .env follow.
-    let o = run(rustauth(d).args(["init", "--yes", "--force", "--provider", "mysql"]));
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes", "--force", "--provider", "mysql"]));
     assert_eq!(o.code, 0, "{}{}", o.stdout, o.stderr);
     assert!(o.stdout.contains("replaced DATABASE_URL"), "{}", o.stdout);
     assert_eq!(loads(d).database.provider, Some(Provider::Mysql));
@@ -666,4 +635,160 @@ fn the_provider_follows_the_url_and_force_rewrites_it() {
         "mysql://root@localhost:3306/rustauth"
     );
     assert_eq!(definitions(&read(d, ".env"), "DATABASE_URL"), 1);
+}
+
+/// Every file under `dir` with its contents, to show that nothing was written.
+fn snapshot(dir: &Path) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(d) = todo.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                todo.push(p);
+            } else {
+                let rel = p.strip_prefix(dir).unwrap().display().to_string();
+                out.push((rel, std::fs::read_to_string(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// `info --json`'s `database.provider` and doctor's `database_url` check, run as the next
+/// command would be (`args` before the command: `--config …`).
+fn next_command_view(d: &Path, args: &[&str]) -> (serde_json::Value, serde_json::Value) {
+    let info = run_cmd(rustauth_in(d).args(args).args(["info", "--json"]));
+    assert_eq!(info.code, 0, "{}", info.both());
+    let info: serde_json::Value = serde_json::from_str(&info.stdout).unwrap();
+    let doctor = run_cmd(rustauth_in(d).args(args).args(["doctor", "--json"]));
+    let doctor: serde_json::Value = serde_json::from_str(&doctor.stdout).unwrap();
+    let check = doctor["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == "database_url")
+        .unwrap()
+        .clone();
+    (info["config"]["values"]["database.provider"].clone(), check)
+}
+
+/// init reads `DATABASE_URL` where every later command does (the config loader's sources
+/// and order): from `.env.local` alone, from `.env.local` over `.env`, and from the
+/// config's folder over `--cwd`; the provider it writes is the one `info` then shows and
+/// doctor's `database_url` check accepts.
+#[test]
+fn the_provider_follows_a_url_in_env_local() {
+    let pg = "postgres://app:L0calPw9@localhost:5432/app";
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join(".env.local"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes"]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert!(o.stdout.contains("provider: postgres\n"), "{}", o.stdout);
+    assert!(!o.both().contains("L0calPw9"), "{}", o.both());
+    assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
+    // `.env` gets the same URL (the app may read `.env` alone); `.env.local` is untouched.
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), pg);
+    assert_eq!(read(d, ".env.local"), format!("DATABASE_URL={pg}\n"));
+    let (provider, check) = next_command_view(d, &[]);
+    assert_eq!(provider, "postgres");
+    assert_eq!(check["status"], "ok", "{check}");
+
+    // `.env.local` wins over `.env`, which init merges into and keeps.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join(".env.local"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let mysql = "mysql://root@localhost:3306/app";
+    std::fs::write(d.join(".env"), format!("DATABASE_URL={mysql}\n")).unwrap();
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes"]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), mysql);
+    let (provider, check) = next_command_view(d, &[]);
+    assert_eq!(provider, "postgres");
+    assert_eq!(check["status"], "ok", "{check}");
+
+    // `--config cfg/rustauth.toml`: `cfg/.env` is read before `--cwd`'s files.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("cfg")).unwrap();
+    std::fs::write(d.join("cfg/.env"), format!("DATABASE_URL={mysql}\n")).unwrap();
+    std::fs::write(d.join(".env.local"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let config = ["--config", "cfg/rustauth.toml"];
+    let o = run_cmd(rustauth_in(d).args(config).args(["init", "--yes"]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert!(o.stdout.contains("provider: mysql\n"), "{}", o.stdout);
+    let (provider, check) = next_command_view(d, &config);
+    assert_eq!(provider, "mysql");
+    assert_eq!(check["status"], "ok", "{check}");
+}
+
+/// When the URL every later command would read after init is of another provider than
+/// the config init would write, init writes nothing and says what to change.
+#[test]
+fn init_writes_no_config_the_next_command_rejects() {
+    let pg = "postgres://app:R3jectPw@localhost:5432/app";
+    let mysql = "mysql://root@localhost:3306/app";
+    /// (file, its URL, init's flags, $DATABASE_URL, the error's words)
+    type Case<'a> = (&'a str, &'a str, &'a [&'a str], Option<&'a str>, &'a str);
+    let cases: &[Case] = &[
+        (
+            ".env.local",
+            pg,
+            &["--provider", "mysql"],
+            None,
+            "--provider mysql disagrees with DATABASE_URL in ",
+        ),
+        (
+            ".env.local",
+            pg,
+            &["--database-url", mysql],
+            None,
+            ".env.local holds a postgres DATABASE_URL, which every later command reads, and the config would say mysql: change it there, or pass a postgres --database-url",
+        ),
+        (
+            ".env",
+            pg,
+            &["--database-url", mysql],
+            None,
+            ".env holds a postgres DATABASE_URL, which init keeps, and the config would say mysql: pass --force to replace it",
+        ),
+        (
+            ".env.local",
+            mysql,
+            &["--database-url", mysql],
+            Some(pg),
+            "$DATABASE_URL is a postgres URL, which every later command reads before any env file, and the config would say mysql",
+        ),
+    ];
+    for (file, url, flags, process, needle) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join(file), format!("DATABASE_URL={url}\n")).unwrap();
+        let before = snapshot(d);
+        let mut cmd = rustauth_in(d);
+        cmd.args(["init", "--yes"]).args(*flags);
+        if let Some(v) = process {
+            cmd.env("DATABASE_URL", v);
+        }
+        let o = run_cmd(&mut cmd);
+        o.assert_one_line_error(&format!("{file} {flags:?}"));
+        assert!(o.stderr.contains(needle), "{needle}\n{}", o.both());
+        assert!(o.stderr.contains("nothing was written"), "{}", o.both());
+        assert!(!o.both().contains("R3jectPw"), "{}", o.both());
+        assert_eq!(snapshot(d), before, "{file} {flags:?}: wrote something");
+    }
+
+    // The kept URL with --force is replaced, and then the next command agrees.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join(".env"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let o = run_cmd(rustauth_in(d).args(["init", "--yes", "--force", "--database-url", mysql]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), mysql);
+    let (provider, check) = next_command_view(d, &[]);
+    assert_eq!(provider, "mysql");
+    assert_eq!(check["status"], "ok", "{check}");
 }

@@ -37,41 +37,15 @@ const PASSWORD_TAIL: &str = "Qz8Tail";
 /// the driver, and three that are legal or must be escaped.
 const RESERVED: &[char] = &['#', '?', '/', '@', ':', '%'];
 
-/// The variables a command may read a secret from, cleared so the test sets them alone.
-const CLEARED: &[&str] = &[
-    "DATABASE_URL",
-    "RUSTAUTH_SECRET",
-    "RUSTAUTH_SECRETS",
-    "BETTER_AUTH_SECRET",
-    "BETTER_AUTH_SECRETS",
-    "AUTH_SECRET",
-    "BETTER_AUTH_URL",
-    "RUSTAUTH_TELEMETRY_ENDPOINT",
-    "DO_NOT_TRACK",
-];
-
 fn run(dir: &Path, args: &[&str], env: &[(&str, &str)], stdin: &str) -> Run {
-    let mut cmd = common::rustauth();
-    cmd.current_dir(dir)
-        .args(args)
-        .write_stdin(stdin.to_string());
-    for v in CLEARED {
-        cmd.env_remove(v);
-    }
+    // A cleared environment: the test sets every variable a secret could come from.
+    let mut cmd = common::rustauth_in(dir);
+    cmd.args(args).write_stdin(stdin.to_string());
     // Telemetry on, in debug mode: the event is printed, so it is checked too.
     cmd.env("RUSTAUTH_TELEMETRY", "1")
         .env("RUSTAUTH_TELEMETRY_DEBUG", "1");
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let start = std::time::Instant::now();
-    let out = cmd.output().expect("run rustauth");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: start.elapsed(),
-    }
+    cmd.envs(env.iter().copied());
+    common::run_cmd(&mut cmd)
 }
 
 /// Every command line of the CLI; `{out}` is a file name to write to.

@@ -12,22 +12,15 @@
 //! line here (or a line names a folder that does not exist). Incremental cases (with
 //! `before.sql`) are for the live-database tests and are not listed here.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
+use common::{PLAN_HEADER, rustauth};
 use sha2::{Digest, Sha256};
-
-const PLAN_HEADER: &str = "-- rustauth plan sha256:";
 
 fn cases_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/parity")
-}
-
-fn rustauth() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_rustauth"));
-    // No terminal, no inherited .env: the same in CI and on a laptop.
-    cmd.write_stdin("").env_remove("DATABASE_URL");
-    cmd
 }
 
 /// Strips one trailing newline, as the parity check allows.

@@ -2,33 +2,14 @@
 //! `[plugins] enabled` that keep every byte outside the array, no-ops, unknown ids,
 //! requirements, and the schema impact messages.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
+use common::{Run, run_cmd, rustauth_in};
 use rustauth::model::Line;
 use rustauth::schema::plugins::REGISTRY;
 use serde_json::Value;
-
-fn rustauth(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("rustauth").unwrap();
-    cmd.current_dir(dir).write_stdin("");
-    cmd
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().expect("exited"),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
-}
 
 /// A config the user has commented and laid out by hand.
 const COMMENTED: &str = r#"# Our auth config.   (trailing spaces on purpose)   
@@ -81,7 +62,7 @@ fn enabled(dir: &Path) -> Vec<String> {
 #[test]
 fn list_without_a_config_shows_every_plugin_and_its_schema() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(rustauth(dir.path()).args(["plugins", "list"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "list"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stdout.starts_with("31 plugins of Better Auth 1.7 "),
@@ -133,7 +114,7 @@ fn list_without_a_config_shows_every_plugin_and_its_schema() {
 fn list_marks_enabled_plugins_and_follows_options_and_renames() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), COMMENTED);
-    let o = run(rustauth(dir.path()).args(["plugins", "list"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "list"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let marked: Vec<&str> = o
         .stdout
@@ -143,7 +124,7 @@ fn list_marks_enabled_plugins_and_follows_options_and_renames() {
         .collect();
     assert_eq!(marked, ["admin", "username"]);
 
-    let o = run(rustauth(dir.path()).args(["plugins", "list", "--json"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "list", "--json"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let v: Value = serde_json::from_str(&o.stdout).unwrap();
     assert!(v["config"].as_str().unwrap().ends_with("rustauth.toml"));
@@ -198,7 +179,7 @@ fn list_marks_enabled_plugins_and_follows_options_and_renames() {
 fn add_keeps_every_byte_outside_the_array() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), COMMENTED);
-    let o = run(rustauth(dir.path()).args(["plugins", "add", "two-factor"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "add", "two-factor"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let after = read(dir.path());
     assert_eq!(outside_array(&after), outside_array(COMMENTED), "{after}");
@@ -218,7 +199,7 @@ fn add_keeps_every_byte_outside_the_array() {
         o.stdout
     );
     // `schema print` works on the edited file.
-    let o = run(rustauth(dir.path()).args(["schema", "print"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["schema", "print"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("create table \"twoFactor\""));
 }
@@ -227,7 +208,7 @@ fn add_keeps_every_byte_outside_the_array() {
 fn add_to_a_one_line_array_and_to_a_file_without_one() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "[plugins]\nenabled = [\"admin\"] # mine\n");
-    let o = run(rustauth(dir.path()).args(["plugins", "add", "organization", "two-factor"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "add", "organization", "two-factor"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert_eq!(
         read(dir.path()),
@@ -246,7 +227,7 @@ fn add_to_a_one_line_array_and_to_a_file_without_one() {
 
     let head = "# no plugins yet\n[database]\nprovider = \"postgres\"  # prod\n";
     write(dir.path(), head);
-    let o = run(rustauth(dir.path()).args(["plugins", "add", "username"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "add", "username"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let after = read(dir.path());
     assert!(after.starts_with(head), "{after}");
@@ -257,7 +238,7 @@ fn add_to_a_one_line_array_and_to_a_file_without_one() {
 fn add_an_enabled_id_is_a_no_op_that_says_so() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), COMMENTED);
-    let o = run(rustauth(dir.path()).args(["plugins", "add", "admin", "username"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "add", "admin", "username"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stdout.contains("admin is already enabled"),
@@ -273,7 +254,7 @@ fn add_an_enabled_id_is_a_no_op_that_says_so() {
 fn remove_keeps_every_byte_outside_the_array() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), COMMENTED);
-    let o = run(rustauth(dir.path()).args(["plugins", "remove", "admin"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "remove", "admin"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let after = read(dir.path());
     assert_eq!(outside_array(&after), outside_array(COMMENTED), "{after}");
@@ -294,7 +275,7 @@ fn remove_keeps_every_byte_outside_the_array() {
     assert!(o.stdout.contains("never drops"));
 
     // Remove the first entry too: an empty array, the rest of the file untouched.
-    let o = run(rustauth(dir.path()).args(["plugins", "remove", "username"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "remove", "username"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let after = read(dir.path());
     assert!(after.contains("enabled = []   # end of list\n"), "{after}");
@@ -308,7 +289,7 @@ fn remove_keeps_every_byte_outside_the_array() {
 fn remove_an_absent_id_is_a_no_op_that_says_so() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), COMMENTED);
-    let o = run(rustauth(dir.path()).args(["plugins", "remove", "organization"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "remove", "organization"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stdout.contains("organization is not enabled"),
@@ -323,7 +304,7 @@ fn unknown_ids_are_an_error_that_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), COMMENTED);
     for cmd in ["add", "remove"] {
-        let o = run(rustauth(dir.path()).args(["plugins", cmd, "two-factor", "two-facter"]));
+        let o = run_cmd(rustauth_in(dir.path()).args(["plugins", cmd, "two-factor", "two-facter"]));
         assert_eq!(o.code, 1, "{cmd}");
         assert!(
             o.stderr
@@ -351,13 +332,13 @@ fn unknown_ids_are_an_error_that_changes_nothing() {
 fn requirements_are_added_first_and_protected() {
     let dir = tempfile::tempdir().unwrap();
     write(dir.path(), "[plugins]\nenabled = []\n");
-    let o = run(rustauth(dir.path()).args(["plugins", "add", "oauth-provider"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "add", "oauth-provider"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(o.stdout.contains("oauth-provider needs jwt"));
     assert_eq!(enabled(dir.path()), ["jwt", "oauth-provider"]);
 
     let before = read(dir.path());
-    let o = run(rustauth(dir.path()).args(["plugins", "remove", "jwt"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "remove", "jwt"]));
     assert_eq!(o.code, 1);
     assert!(
         o.stderr
@@ -365,7 +346,7 @@ fn requirements_are_added_first_and_protected() {
     );
     assert_eq!(read(dir.path()), before);
 
-    let o = run(rustauth(dir.path()).args(["plugins", "remove", "jwt", "oauth-provider"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "remove", "jwt", "oauth-provider"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(enabled(dir.path()).is_empty());
 }
@@ -373,14 +354,14 @@ fn requirements_are_added_first_and_protected() {
 #[test]
 fn needs_a_valid_config() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(rustauth(dir.path()).args(["plugins", "add", "admin"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "add", "admin"]));
     assert_eq!(o.code, 1);
     assert!(o.stderr.contains("rustauth init"), "{}", o.stderr);
     assert!(!dir.path().join("rustauth.toml").exists());
 
     let broken = "[plugins]\nenabled = [\"admin\"\n";
     write(dir.path(), broken);
-    let o = run(rustauth(dir.path()).args(["plugins", "add", "username"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "add", "username"]));
     assert_eq!(o.code, 1);
     assert_eq!(read(dir.path()), broken);
 }
@@ -393,7 +374,7 @@ fn keeps_the_file_mode_and_leaves_no_temporary_file() {
     write(dir.path(), COMMENTED);
     let path = dir.path().join("rustauth.toml");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).unwrap();
-    let o = run(rustauth(dir.path()).args(["plugins", "add", "jwt"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "add", "jwt"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode, 0o640);
@@ -407,7 +388,7 @@ fn keeps_the_file_mode_and_leaves_no_temporary_file() {
 #[test]
 fn list_shows_the_plugins_and_options_of_the_configs_line() {
     let dir = tempfile::tempdir().unwrap();
-    let ids = |o: &Out| -> Vec<String> {
+    let ids = |o: &Run| -> Vec<String> {
         o.stdout
             .lines()
             .skip(1)
@@ -416,7 +397,7 @@ fn list_shows_the_plugins_and_options_of_the_configs_line() {
             .collect()
     };
     write(dir.path(), "[project]\nbetter_auth = \"1.6\"\n");
-    let o = run(rustauth(dir.path()).args(["plugins", "list"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "list"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     assert!(
         o.stdout.starts_with("31 plugins of Better Auth 1.6;"),
@@ -433,7 +414,7 @@ fn list_shows_the_plugins_and_options_of_the_configs_line() {
     assert!(!o.stdout.contains("managed_connections"));
 
     write(dir.path(), "[project]\nbetter_auth = \"1.7\"\n");
-    let o = run(rustauth(dir.path()).args(["plugins", "list"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["plugins", "list"]));
     assert_eq!(o.code, 0, "{}", o.stderr);
     let on_1_7 = ids(&o);
     assert!(!on_1_7.iter().any(|i| i == "oidc-provider"));

@@ -9,7 +9,6 @@ mod common;
 use std::path::PathBuf;
 use std::str::FromStr;
 
-use assert_cmd::Command;
 use sha2::{Digest, Sha256};
 use sqlx::migrate::Migrator;
 
@@ -32,10 +31,7 @@ fn file(dialect: &str) -> PathBuf {
 /// `schema print --dialect D` with no config (run in an empty folder).
 fn schema_print(dialect: &str) -> String {
     let cwd = tempfile::tempdir().unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_rustauth"))
-        .current_dir(cwd.path())
-        .env_remove("DATABASE_URL")
-        .write_stdin("")
+    let out = common::rustauth_in(cwd.path())
         .args(["schema", "print", "--dialect", dialect])
         .output()
         .unwrap();

@@ -2,57 +2,24 @@
 //! `--check-env` lookup order, rotation lists, exit codes, and that a checked value never
 //! appears in any output.
 
+mod common;
+
 use std::path::Path;
 
-use assert_cmd::Command;
 use base64::Engine;
+use common::{Run, run_cmd, rustauth_in};
 use rustauth::secret;
 
-/// Variables that would leak into the checks from the developer's environment.
-const SECRET_VARS: &[&str] = &[
-    "RUSTAUTH_SECRET",
-    "RUSTAUTH_SECRETS",
-    "BETTER_AUTH_SECRETS",
-    "BETTER_AUTH_SECRET",
-    "AUTH_SECRET",
-    "MY_SECRET",
-];
-
-fn rustauth(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("rustauth").unwrap();
-    cmd.current_dir(dir);
-    for v in SECRET_VARS {
-        cmd.env_remove(v);
-    }
-    cmd.write_stdin("");
-    cmd
-}
-
-struct Out {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Out {
-    let o = cmd.output().unwrap();
-    Out {
-        code: o.status.code().expect("exited"),
-        stdout: String::from_utf8(o.stdout).unwrap(),
-        stderr: String::from_utf8(o.stderr).unwrap(),
-    }
-}
-
-fn check(dir: &Path, value: &str, production: bool) -> Out {
-    let mut cmd = rustauth(dir);
+fn check(dir: &Path, value: &str, production: bool) -> Run {
+    let mut cmd = rustauth_in(dir);
     cmd.args(["secret", "--check", value]);
     if production {
         cmd.arg("--production");
     }
-    run(&mut cmd)
+    run_cmd(&mut cmd)
 }
 
-fn assert_not_leaked(out: &Out, value: &str) {
+fn assert_not_leaked(out: &Run, value: &str) {
     assert!(!value.is_empty());
     assert!(
         !out.stdout.contains(value) && !out.stderr.contains(value),
@@ -69,7 +36,7 @@ fn good() -> String {
 #[test]
 fn generates_base64url_32_bytes_by_default() {
     let dir = tempfile::tempdir().unwrap();
-    let a = run(rustauth(dir.path()).arg("secret"));
+    let a = run_cmd(rustauth_in(dir.path()).arg("secret"));
     assert_eq!(a.code, 0, "{}", a.stderr);
     let line = a.stdout.strip_suffix('\n').unwrap();
     let value = line.strip_prefix("RUSTAUTH_SECRET=").expect(line);
@@ -89,14 +56,14 @@ fn generates_base64url_32_bytes_by_default() {
         a.stderr
     );
     assert!(a.stderr.starts_with("hint: "));
-    let b = run(rustauth(dir.path()).arg("secret"));
+    let b = run_cmd(rustauth_in(dir.path()).arg("secret"));
     assert_ne!(a.stdout, b.stdout, "two secrets must differ");
 }
 
 #[test]
 fn raw_hex_and_byte_counts() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(rustauth(dir.path()).args(["secret", "--raw", "--format", "hex"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["secret", "--raw", "--format", "hex"]));
     assert_eq!(o.code, 0);
     let v = o.stdout.trim_end();
     assert_eq!(v.len(), 64);
@@ -106,16 +73,18 @@ fn raw_hex_and_byte_counts() {
     );
     assert_eq!(o.stderr, "", "--raw prints the value alone");
 
-    let o = run(rustauth(dir.path()).args(["secret", "--raw", "--bytes", "48", "--format", "hex"]));
+    let o = run_cmd(
+        rustauth_in(dir.path()).args(["secret", "--raw", "--bytes", "48", "--format", "hex"]),
+    );
     assert_eq!(o.stdout.trim_end().len(), 96);
-    let o = run(rustauth(dir.path()).args(["secret", "--raw", "--bytes", "48"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["secret", "--raw", "--bytes", "48"]));
     assert_eq!(o.stdout.trim_end().len(), 64);
 }
 
 #[test]
 fn fewer_than_32_bytes_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
-    let o = run(rustauth(dir.path()).args(["secret", "--bytes", "31"]));
+    let o = run_cmd(rustauth_in(dir.path()).args(["secret", "--bytes", "31"]));
     assert_eq!(o.code, 2);
     assert!(o.stderr.contains("at least 32"), "{}", o.stderr);
     assert_eq!(o.stdout, "");
@@ -125,15 +94,15 @@ fn fewer_than_32_bytes_is_an_error() {
 fn generation_and_check_flags_do_not_mix() {
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(
-        run(rustauth(dir.path()).args(["secret", "--production"])).code,
+        run_cmd(rustauth_in(dir.path()).args(["secret", "--production"])).code,
         2
     );
     assert_eq!(
-        run(rustauth(dir.path()).args(["secret", "--raw", "--check", "x"])).code,
+        run_cmd(rustauth_in(dir.path()).args(["secret", "--raw", "--check", "x"])).code,
         2
     );
     assert_eq!(
-        run(rustauth(dir.path()).args(["secret", "--check", "x", "--check-env"])).code,
+        run_cmd(rustauth_in(dir.path()).args(["secret", "--check", "x", "--check-env"])).code,
         2
     );
 }
@@ -146,7 +115,7 @@ fn names_the_configured_variable() {
         "[security]\nsecret_env = \"MY_SECRET\"\n",
     )
     .unwrap();
-    let o = run(rustauth(dir.path()).arg("secret"));
+    let o = run_cmd(rustauth_in(dir.path()).arg("secret"));
     assert!(o.stdout.starts_with("MY_SECRET="), "{}", o.stdout);
 }
 
@@ -154,7 +123,7 @@ fn names_the_configured_variable() {
 fn generated_and_better_auth_style_secrets_pass_in_production() {
     let dir = tempfile::tempdir().unwrap();
     for format in ["base64url", "hex"] {
-        let v = run(rustauth(dir.path()).args(["secret", "--raw", "--format", format]));
+        let v = run_cmd(rustauth_in(dir.path()).args(["secret", "--raw", "--format", format]));
         let v = v.stdout.trim_end();
         let o = check(dir.path(), v, true);
         assert_eq!(o.code, 0, "{format}: {}", o.stdout);
@@ -291,25 +260,31 @@ fn a_broken_config_is_an_error_not_a_failed_check() {
 fn reads_the_value_from_stdin() {
     let dir = tempfile::tempdir().unwrap();
     let v = good();
-    let o = run(rustauth(dir.path())
-        .args(["secret", "--check", "-", "--production"])
-        .write_stdin(format!("{v}\n")));
+    let o = run_cmd(
+        rustauth_in(dir.path())
+            .args(["secret", "--check", "-", "--production"])
+            .write_stdin(format!("{v}\n")),
+    );
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert!(o.stdout.contains("from stdin"));
     assert_not_leaked(&o, &v);
 
     // The final line break is not part of the value; everything else is.
     let v = secret::BETTER_AUTH_DEFAULT_SECRET;
-    let o = run(rustauth(dir.path())
-        .args(["secret", "--check", "-"])
-        .write_stdin(format!("{v}\r\n")));
+    let o = run_cmd(
+        rustauth_in(dir.path())
+            .args(["secret", "--check", "-"])
+            .write_stdin(format!("{v}\r\n")),
+    );
     assert_eq!(o.code, 3, "{}", o.stdout);
     assert!(o.stdout.contains("built-in default"));
     assert_not_leaked(&o, v);
 
-    let o = run(rustauth(dir.path())
-        .args(["secret", "--check", "-", "--production"])
-        .write_stdin("tooshort"));
+    let o = run_cmd(
+        rustauth_in(dir.path())
+            .args(["secret", "--check", "-", "--production"])
+            .write_stdin("tooshort"),
+    );
     assert_eq!(o.code, 3);
     assert!(o.stdout.contains("is 8 characters long"), "{}", o.stdout);
 }
@@ -320,7 +295,7 @@ fn check_env_reads_dotenv_files_then_the_fallbacks() {
     let d = dir.path();
 
     // Nothing anywhere.
-    let o = run(rustauth(d).args(["secret", "--check-env"]));
+    let o = run_cmd(rustauth_in(d).args(["secret", "--check-env"]));
     assert_eq!(o.code, 3);
     assert!(o.stdout.contains("no secret is set"), "{}", o.stdout);
     assert!(o.stdout.contains(
@@ -330,7 +305,7 @@ fn check_env_reads_dotenv_files_then_the_fallbacks() {
     // .env holds a good one.
     let v = good();
     std::fs::write(d.join(".env"), format!("# local\nRUSTAUTH_SECRET={v}\n")).unwrap();
-    let o = run(rustauth(d).args(["secret", "--check-env", "--production"]));
+    let o = run_cmd(rustauth_in(d).args(["secret", "--check-env", "--production"]));
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert!(o.stdout.contains("RUSTAUTH_SECRET"));
     assert_not_leaked(&o, &v);
@@ -341,15 +316,17 @@ fn check_env_reads_dotenv_files_then_the_fallbacks() {
         format!("RUSTAUTH_SECRET={}\n", secret::BETTER_AUTH_DEFAULT_SECRET),
     )
     .unwrap();
-    let o = run(rustauth(d).args(["secret", "--check-env"]));
+    let o = run_cmd(rustauth_in(d).args(["secret", "--check-env"]));
     assert_eq!(o.code, 3, "{}", o.stdout);
     assert_not_leaked(&o, secret::BETTER_AUTH_DEFAULT_SECRET);
 
     // The process environment wins over both files.
     let w = good();
-    let o = run(rustauth(d)
-        .args(["secret", "--check-env", "--production"])
-        .env("RUSTAUTH_SECRET", &w));
+    let o = run_cmd(
+        rustauth_in(d)
+            .args(["secret", "--check-env", "--production"])
+            .env("RUSTAUTH_SECRET", &w),
+    );
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert_not_leaked(&o, &w);
 }
@@ -360,17 +337,21 @@ fn check_env_falls_back_in_upstream_order() {
     let d = dir.path();
     let v = good();
     // BETTER_AUTH_SECRET is used when the configured variable is absent...
-    let o = run(rustauth(d)
-        .args(["secret", "--check-env", "--production"])
-        .env("BETTER_AUTH_SECRET", &v)
-        .env("AUTH_SECRET", "weak"));
+    let o = run_cmd(
+        rustauth_in(d)
+            .args(["secret", "--check-env", "--production"])
+            .env("BETTER_AUTH_SECRET", &v)
+            .env("AUTH_SECRET", "weak"),
+    );
     assert_eq!(o.code, 0, "{}", o.stdout);
     assert!(o.stdout.contains("for BETTER_AUTH_SECRET"), "{}", o.stdout);
     // ...after the rotation lists...
-    let o = run(rustauth(d)
-        .args(["secret", "--check-env", "--production"])
-        .env("BETTER_AUTH_SECRET", &v)
-        .env("BETTER_AUTH_SECRETS", "weak"));
+    let o = run_cmd(
+        rustauth_in(d)
+            .args(["secret", "--check-env", "--production"])
+            .env("BETTER_AUTH_SECRET", &v)
+            .env("BETTER_AUTH_SECRETS", "weak"),
+    );
     assert_eq!(o.code, 3, "{}", o.stdout);
     assert!(o.stdout.contains("BETTER_AUTH_SECRETS (a rotation list)"));
     // ...and the configured variable comes first; an empty one counts as unset.
@@ -379,15 +360,19 @@ fn check_env_falls_back_in_upstream_order() {
         "[security]\nsecret_env = \"MY_SECRET\"\n",
     )
     .unwrap();
-    let o = run(rustauth(d)
-        .args(["secret", "--check-env"])
-        .env("MY_SECRET", "")
-        .env("AUTH_SECRET", secret::BETTER_AUTH_DEFAULT_SECRET));
+    let o = run_cmd(
+        rustauth_in(d)
+            .args(["secret", "--check-env"])
+            .env("MY_SECRET", "")
+            .env("AUTH_SECRET", secret::BETTER_AUTH_DEFAULT_SECRET),
+    );
     assert_eq!(o.code, 3);
     assert!(o.stdout.contains("for AUTH_SECRET"), "{}", o.stdout);
-    let o = run(rustauth(d)
-        .args(["secret", "--check-env"])
-        .env("MY_SECRET", ""));
+    let o = run_cmd(
+        rustauth_in(d)
+            .args(["secret", "--check-env"])
+            .env("MY_SECRET", ""),
+    );
     assert_eq!(o.code, 3);
     assert!(o.stdout.contains("the secret is empty"), "{}", o.stdout);
     assert!(o.stdout.contains("for MY_SECRET"), "{}", o.stdout);
@@ -458,19 +443,23 @@ fn rotation_variables_are_parsed_strictly() {
     let a = good();
     for var in ["RUSTAUTH_SECRETS", "BETTER_AUTH_SECRETS"] {
         // A bare secret in a rotation variable is malformed (as upstream).
-        let o = run(rustauth(d).args(["secret", "--check-env"]).env(var, &a));
+        let o = run_cmd(rustauth_in(d).args(["secret", "--check-env"]).env(var, &a));
         assert_eq!(o.code, 3, "{var}: {}", o.stdout);
         assert!(o.stdout.contains("entry 1 is not `<version>:<secret>`"));
         assert_not_leaked(&o, &a);
         // A negative version is not a non-negative integer.
-        let o = run(rustauth(d)
-            .args(["secret", "--check-env"])
-            .env(var, format!("-1:{a}")));
+        let o = run_cmd(
+            rustauth_in(d)
+                .args(["secret", "--check-env"])
+                .env(var, format!("-1:{a}")),
+        );
         assert_eq!(o.code, 3);
         assert!(o.stdout.contains("must be a non-negative integer"));
-        let o = run(rustauth(d)
-            .args(["secret", "--check-env", "--production"])
-            .env(var, format!("1:{a}")));
+        let o = run_cmd(
+            rustauth_in(d)
+                .args(["secret", "--check-env", "--production"])
+                .env(var, format!("1:{a}")),
+        );
         assert_eq!(o.code, 0, "{}", o.stdout);
         assert!(o.stdout.contains(&format!("{var} (a rotation list)")));
     }

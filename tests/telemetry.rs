@@ -8,7 +8,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::Path;
 use std::sync::mpsc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use common::Run;
 use serde_json::Value;
@@ -113,25 +113,8 @@ fn generate(dir: &Path, env: &[(&str, &str)]) -> Run {
         "out.sql",
         "--yes",
     ]);
-    for v in [
-        "RUSTAUTH_TELEMETRY",
-        "RUSTAUTH_TELEMETRY_DEBUG",
-        "RUSTAUTH_TELEMETRY_ENDPOINT",
-        "DO_NOT_TRACK",
-    ] {
-        cmd.env_remove(v);
-    }
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let start = Instant::now();
-    let out = cmd.output().expect("run rustauth");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        elapsed: start.elapsed(),
-    }
+    cmd.envs(env.iter().copied());
+    common::run_cmd(&mut cmd)
 }
 
 fn assert_clean(text: &str, dir: &Path) {
@@ -302,9 +285,7 @@ fn unsupported_adapter_outcome() {
     cmd.current_dir(dir.path())
         .args(["generate", "--adapter", "prisma"])
         .env("RUSTAUTH_TELEMETRY", "1")
-        .env("RUSTAUTH_TELEMETRY_ENDPOINT", &endpoint)
-        .env_remove("RUSTAUTH_TELEMETRY_DEBUG")
-        .env_remove("DO_NOT_TRACK");
+        .env("RUSTAUTH_TELEMETRY_ENDPOINT", &endpoint);
     let out = cmd.output().unwrap();
     assert_eq!(out.status.code(), Some(0));
     let e: Value =
@@ -375,7 +356,6 @@ fn refusal_outcomes_of_the_1_7_line() {
             .env("DATABASE_URL", &url)
             .env("RUSTAUTH_TELEMETRY", "1")
             .env("RUSTAUTH_TELEMETRY_DEBUG", "1")
-            .env_remove("DO_NOT_TRACK")
             .args(["migrate", "--yes"]);
         let out = cmd.output().unwrap();
         let stderr = String::from_utf8_lossy(&out.stderr).into_owned();

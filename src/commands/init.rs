@@ -62,16 +62,6 @@ fn default_url(p: InitProvider) -> &'static str {
     }
 }
 
-/// The value of `key` in an env file, read as dotenvy reads it (the first definition).
-fn existing_url(path: &Path, key: &str) -> Option<String> {
-    dotenvy::from_path_iter(path)
-        .ok()?
-        .map_while(std::result::Result::ok)
-        .find(|(k, _)| k == key)
-        .map(|(_, v)| v)
-        .filter(|v| !v.trim().is_empty())
-}
-
 fn provider_of(d: crate::model::Dialect) -> Option<InitProvider> {
     match d {
         crate::model::Dialect::Sqlite => Some(InitProvider::Sqlite),
@@ -132,32 +122,75 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     {
         bail!("--database-url: {e}; nothing was written");
     }
-    // The provider follows the URL (--database-url, else an existing $DATABASE_URL, which
-    // the app and every later command read first); a --provider that disagrees is an error.
-    let url_env_name = config::DatabaseConfig::default().url_env;
-    let mut args = args;
-    let (url_source, url) = match &args.database_url {
-        Some(u) => ("--database-url".to_string(), Some(u.clone())),
-        None => (
-            format!("${url_env_name}"),
-            std::env::var(&url_env_name)
-                .ok()
-                .filter(|u| !u.trim().is_empty()),
-        ),
+    let env_paths: Vec<PathBuf> = if args.env_file.is_empty() {
+        vec![cwd.join(ENV_FILE)]
+    } else {
+        args.env_file
+            .iter()
+            .map(|p| {
+                if p.is_absolute() {
+                    p.clone()
+                } else {
+                    cwd.join(p)
+                }
+            })
+            .collect()
     };
+    // The provider follows the URL: --database-url, else the one every later command
+    // reads, from the config loader's sources in its order (`config::env_dirs`: the
+    // process environment, then `.env.local` and `.env` beside the config, then in
+    // --cwd). A --provider that disagrees is an error.
+    let url_env_name = config::DatabaseConfig::default().url_env;
+    let env_dirs = config::env_dirs(Some(&config_path), cwd);
+    let env = config::Env::load(&env_dirs);
+    let read = env
+        .get_non_empty(&url_env_name)
+        .filter(|u| !u.trim().is_empty());
+    // The file it is in (`None`: the process environment), and whether init merges into
+    // that file (then init keeps its URL, or replaces it with --force).
+    let read_from = env.file_of(&url_env_name).map(Path::to_path_buf);
+    let merged = read_from
+        .as_ref()
+        .is_some_and(|f| env_paths.iter().any(|p| config::same_file(p, f)));
+    let mut args = args;
+    let (url_source, url) = match (&args.database_url, &read_from) {
+        (Some(u), _) => ("--database-url".to_string(), Some(u.clone())),
+        (None, _) if merged => (String::new(), None),
+        (None, None) => (format!("${url_env_name}"), read.clone()),
+        (None, Some(f)) => (format!("{url_env_name} in {}", f.display()), read.clone()),
+    };
+    // A URL in a file init does not write is fixed there, not with a flag.
+    let in_other_file = args.database_url.is_none() && read_from.is_some() && !merged;
     if let Some(url) = url {
         let dialect = url_dialect(&url, cwd).map_err(|e| {
-            anyhow::anyhow!(
-                "{url_source}: {e}; fix it (or pass --database-url); nothing was written"
-            )
+            if in_other_file {
+                anyhow::anyhow!("{url_source}: {e}; fix it there; nothing was written")
+            } else {
+                anyhow::anyhow!(
+                    "{url_source}: {e}; fix it (or pass --database-url); nothing was written"
+                )
+            }
         })?;
         let from_url = provider_of(dialect).ok_or_else(|| {
-            anyhow::anyhow!(
-                "{url_source} is a {} URL, and init sets up sqlite, postgres or mysql; pass --database-url with one of those; nothing was written",
-                dialect.name()
-            )
+            if in_other_file {
+                anyhow::anyhow!(
+                    "{url_source} is a {} URL, and init sets up sqlite, postgres or mysql; change it there; nothing was written",
+                    dialect.name()
+                )
+            } else {
+                anyhow::anyhow!(
+                    "{url_source} is a {} URL, and init sets up sqlite, postgres or mysql; pass --database-url with one of those; nothing was written",
+                    dialect.name()
+                )
+            }
         })?;
         match args.provider {
+            Some(p) if p != from_url && in_other_file => bail!(
+                "--provider {} disagrees with {url_source}, a {} URL, which every later command reads: pass --provider {}, or change that URL; nothing was written",
+                provider_name(p),
+                provider_name(from_url),
+                provider_name(from_url)
+            ),
             Some(p) if p != from_url => bail!(
                 "--provider {} disagrees with {url_source}, a {} URL: pass --provider {} or a {} URL; nothing was written",
                 provider_name(p),
@@ -169,18 +202,14 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         }
         args.database_url = Some(url);
     }
-    // Else the URL an existing env file holds (init keeps it): the provider follows it,
-    // and a --provider that disagrees replaces it with --force only.
-    let first_env = match args.env_file.first() {
-        Some(p) if p.is_absolute() => p.clone(),
-        Some(p) => cwd.join(p),
-        None => cwd.join(ENV_FILE),
-    };
+    // Else the URL an env file init merges into holds (init keeps it): the provider
+    // follows it, and a --provider that disagrees replaces it with --force only.
     let mut replace_url = args.force && args.database_url.is_some();
     if args.database_url.is_none()
-        && let Some(existing) = existing_url(&first_env, &url_env_name)
+        && let (Some(existing), Some(file)) = (&read, &read_from)
+        && merged
     {
-        let from_file = url_dialect(&existing, cwd).ok().and_then(provider_of);
+        let from_file = url_dialect(existing, cwd).ok().and_then(provider_of);
         match (args.provider, from_file) {
             (None, Some(q)) => args.provider = Some(q),
             (Some(p), Some(q)) if p == q => {}
@@ -189,7 +218,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
             _ if args.force => replace_url = true,
             (Some(p), Some(q)) => bail!(
                 "{} holds a {} {url_env_name} and --provider is {}: pass --force to replace that URL with a {} one (or --database-url), or --provider {}; nothing was written",
-                first_env.display(),
+                file.display(),
                 provider_name(q),
                 provider_name(p),
                 provider_name(p),
@@ -220,20 +249,6 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     let plugin_ids = with_requirements(&choices.plugins, line);
 
     let example_path = cwd.join(EXAMPLE_FILE);
-    let env_paths: Vec<PathBuf> = if args.env_file.is_empty() {
-        vec![cwd.join(ENV_FILE)]
-    } else {
-        args.env_file
-            .iter()
-            .map(|p| {
-                if p.is_absolute() {
-                    p.clone()
-                } else {
-                    cwd.join(p)
-                }
-            })
-            .collect()
-    };
     // The folders of every file init changes are locked, then everything is read again:
     // a concurrent init (or `plugins add`, `secret --write`) waits, and nothing of what it
     // wrote is lost.
@@ -333,6 +348,41 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         };
         let seeded = fresh.is_some() && added.contains(&secret_env);
         env_writes.push((path.clone(), text, added, kept, created, seeded, replaced));
+    }
+
+    // What every later command will read once the env files are written (the sources and
+    // order above): a URL of another provider than the config's would make it refuse the
+    // config, so nothing is written.
+    let written: Vec<(PathBuf, String)> = env_writes
+        .iter()
+        .map(|w| (w.0.clone(), w.1.clone()))
+        .collect();
+    let after = config::Env::load_as_if(&env_dirs, &written);
+    if let Some(url) = after
+        .get_non_empty(&url_env)
+        .filter(|u| !u.trim().is_empty())
+        && let Ok(dialect) = url_dialect(&url, cwd)
+        && provider_of(dialect) != Some(choices.provider)
+    {
+        let (p, q) = (provider_name(choices.provider), dialect.name());
+        let instead = match provider_of(dialect) {
+            Some(_) if args.database_url.is_some() => format!(", or pass a {q} --database-url"),
+            Some(_) => format!(", or --provider {q}"),
+            None => String::new(),
+        };
+        match after.file_of(&url_env) {
+            None => bail!(
+                "${url_env} is a {q} URL, which every later command reads before any env file, and the config would say {p}: unset it or make it a {p} URL{instead}; nothing was written"
+            ),
+            Some(f) if env_paths.iter().any(|e| config::same_file(e, f)) => bail!(
+                "{} holds a {q} {url_env}, which init keeps, and the config would say {p}: pass --force to replace it{instead}; nothing was written",
+                f.display()
+            ),
+            Some(f) => bail!(
+                "{} holds a {q} {url_env}, which every later command reads, and the config would say {p}: change it there{instead}; nothing was written",
+                f.display()
+            ),
+        }
     }
 
     // Write: the config, the example, the env files.

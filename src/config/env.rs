@@ -78,6 +78,13 @@ impl fmt::Display for EnvIssue {
 impl Env {
     /// Reads `.env` then `.env.local` from each folder; earlier folders win.
     pub fn load(dirs: &[PathBuf]) -> Env {
+        Env::load_as_if(dirs, &[])
+    }
+
+    /// [`Env::load`] as it will be once each `(path, text)` of `written` is written: those
+    /// files are read from the text given instead of the disk (`init` checks what every
+    /// later command will read before it writes).
+    pub fn load_as_if(dirs: &[PathBuf], written: &[(PathBuf, String)]) -> Env {
         let mut env = Env::default();
         let mut seen = Vec::new();
         for dir in dirs {
@@ -89,7 +96,11 @@ impl Env {
             let mut layer: HashMap<String, (String, PathBuf)> = HashMap::new();
             for name in [".env", ".env.local"] {
                 let file = dir.join(name);
-                let Some(read) = read_file(&file) else {
+                let read = match written.iter().find(|(p, _)| same_file(p, &file)) {
+                    Some((_, text)) => Some(Ok(dotenv::scan(text))),
+                    None => read_file(&file),
+                };
+                let Some(read) = read else {
                     continue;
                 };
                 match read {
@@ -154,6 +165,21 @@ impl Env {
     }
 }
 
+/// Whether two paths name one file, whether it exists yet or not (symlinks resolved).
+pub fn same_file(a: &Path, b: &Path) -> bool {
+    fn canonical(p: &Path) -> PathBuf {
+        p.canonicalize()
+            .unwrap_or_else(|_| match (p.parent(), p.file_name()) {
+                (Some(dir), Some(name)) => dir
+                    .canonicalize()
+                    .unwrap_or_else(|_| dir.to_path_buf())
+                    .join(name),
+                _ => p.to_path_buf(),
+            })
+    }
+    a == b || canonical(a) == canonical(b)
+}
+
 /// `None` when there is no such file; `Err` (why) when it exists but cannot be read.
 /// Bytes that are not UTF-8 end the file where they start, as dotenvy's reader does.
 fn read_file(path: &Path) -> Option<Result<dotenv::Scan, String>> {
@@ -184,4 +210,49 @@ fn read_file(path: &Path) -> Option<Result<dotenv::Scan, String>> {
             scan
         }
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn load_as_if_reads_the_given_text_in_place_of_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().to_path_buf();
+        std::fs::write(d.join(".env"), "RA_T_AS_IF=disk\nRA_T_ONLY_DISK=1\n").unwrap();
+        let dirs = [d.clone()];
+        assert_eq!(Env::load(&dirs).get("RA_T_AS_IF").as_deref(), Some("disk"));
+        // A file that exists, named by another spelling of its path.
+        let other = d.join(".").join(".env");
+        let env = Env::load_as_if(&dirs, &[(other, "RA_T_AS_IF=text\n".into())]);
+        assert_eq!(env.get("RA_T_AS_IF").as_deref(), Some("text"));
+        assert_eq!(
+            env.get("RA_T_ONLY_DISK"),
+            None,
+            "the text replaces the file"
+        );
+        // A file that does not exist yet, with `.env.local`'s precedence.
+        let env = Env::load_as_if(&dirs, &[(d.join(".env.local"), "RA_T_AS_IF=new\n".into())]);
+        assert_eq!(env.get("RA_T_AS_IF").as_deref(), Some("new"));
+        assert_eq!(
+            env.file_of("RA_T_AS_IF"),
+            Some(d.join(".env.local").as_path())
+        );
+    }
+
+    #[test]
+    fn same_file_resolves_paths_that_exist_or_not() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join("a"), "").unwrap();
+        assert!(same_file(&d.join("a"), &d.join("./a")));
+        assert!(same_file(&d.join("new"), &d.join(".").join("new")));
+        assert!(!same_file(&d.join("a"), &d.join("new")));
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(d.join("a"), d.join("link")).unwrap();
+            assert!(same_file(&d.join("link"), &d.join("a")));
+        }
+    }
 }

@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
 
-pub use env::{Env, EnvIssue, IssueKind};
+pub use env::{Env, EnvIssue, IssueKind, same_file};
 pub use parse::parse_str;
 
 use crate::model::{Dialect, IdStrategy, Line};
@@ -209,6 +209,17 @@ fn not_a_file(m: &std::fs::Metadata) -> String {
     }
 }
 
+/// The folders whose `.env` and `.env.local` commands read, earlier ones winning: the
+/// config's folder, then `cwd` (the process environment wins over both; [`Env::load`]).
+pub fn env_dirs(config_path: Option<&Path>, cwd: &Path) -> Vec<PathBuf> {
+    let mut dirs = Vec::new();
+    if let Some(dir) = config_path.and_then(Path::parent) {
+        dirs.push(dir.to_path_buf());
+    }
+    dirs.push(cwd.to_path_buf());
+    dirs
+}
+
 /// Loads `.env` files and the config. `required`: a missing file is an error (commands
 /// that need a config); otherwise a missing file gives the defaults.
 /// `line`: a Better Auth line given on the command line (wins over the file's).
@@ -219,12 +230,7 @@ pub fn load(
     line: Option<Line>,
 ) -> Result<Loaded, ConfigError> {
     let path = locate(cwd, explicit)?;
-    let mut dirs = Vec::new();
-    if let Some(dir) = path.as_ref().and_then(|p| p.parent()) {
-        dirs.push(dir.to_path_buf());
-    }
-    dirs.push(cwd.to_path_buf());
-    let env = Env::load(&dirs);
+    let env = Env::load(&env_dirs(path.as_deref(), cwd));
     let config = match &path {
         Some(p) => {
             let text = std::fs::read_to_string(p).map_err(|source| ConfigError::Read {

@@ -1,7 +1,12 @@
 //! Shared helpers for the integration tests (`mod common;` in a test file).
 //!
-//! * [`rustauth`] / [`run`]: the real binary, without a terminal and without an inherited
-//!   `DATABASE_URL`.
+//! * [`rustauth`] / [`rustauth_in`] / [`run`] / [`run_cmd`]: the real binary, without a
+//!   terminal and with a cleared environment ([`clear_env`]): only `PATH` and a `HOME`
+//!   that holds nothing are set, so no variable of the developer's shell
+//!   (`DATABASE_URL`, `RUSTAUTH_SECRET`, `NO_COLOR`, `CLICOLOR_FORCE`, telemetry, …) can
+//!   change a test's outcome; a test that needs a variable sets it on the command.
+//!   [`process`] is the same for a `std::process::Command` (spawned runs, pseudo-terminals),
+//!   [`cargo_rustauth`] the cargo shim.
 //! * [`ScratchDb`]: a database of its own for one test: an empty SQLite file in a
 //!   temporary folder, or `rustauth_t_<random>` on the PostgreSQL / MariaDB server of
 //!   `RUSTAUTH_TEST_POSTGRES_URL` / `RUSTAUTH_TEST_MYSQL_URL`, dropped at the end. Without
@@ -45,15 +50,60 @@ pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_rustauth")
 }
 
-/// The binary with no terminal (stdin is an empty pipe), no inherited `DATABASE_URL` and
-/// telemetry off.
+/// The empty folder every run gets as `HOME` (`<target>/tmp/home`): nothing a
+/// developer keeps in their home (`.pgpass`, rustup, shell settings) is seen.
+pub fn home() -> PathBuf {
+    let home = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("home");
+    std::fs::create_dir_all(&home).expect("create the test HOME");
+    home
+}
+
+/// Clears `cmd`'s environment and sets back only what a run needs: `PATH`, `HOME`
+/// ([`home`]) and, when set, `LLVM_PROFILE_FILE` (coverage runs; it changes no outcome).
+/// `LANG`, `TERM` and everything else are unset.
+pub fn clear_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    cmd.env_clear().env("HOME", home());
+    for keep in ["PATH", "LLVM_PROFILE_FILE"] {
+        if let Some(v) = std::env::var_os(keep) {
+            cmd.env(keep, v);
+        }
+    }
+    cmd
+}
+
+/// `program` with a cleared environment ([`clear_env`]), stdin, stdout and stderr
+/// inherited until the caller says otherwise.
+fn cleared(program: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(program);
+    clear_env(&mut cmd);
+    cmd
+}
+
+/// The binary as a `std::process::Command` with a cleared environment ([`clear_env`]),
+/// for runs the test spawns itself or drives through a pseudo-terminal.
+pub fn process() -> std::process::Command {
+    cleared(bin())
+}
+
+/// The binary with no terminal (stdin is an empty pipe), a cleared environment
+/// ([`clear_env`]) and a timeout of 180 s.
 pub fn rustauth() -> Command {
-    let mut cmd = Command::new(bin());
-    cmd.write_stdin("")
-        .env_remove("DATABASE_URL")
-        .env_remove("RUSTAUTH_TELEMETRY")
-        .env_remove("RUSTAUTH_TELEMETRY_DEBUG")
-        .timeout(Duration::from_secs(180));
+    let mut cmd = Command::from_std(process());
+    cmd.write_stdin("").timeout(Duration::from_secs(180));
+    cmd
+}
+
+/// [`rustauth`] run in `dir`.
+pub fn rustauth_in(dir: &Path) -> Command {
+    let mut cmd = rustauth();
+    cmd.current_dir(dir);
+    cmd
+}
+
+/// The cargo shim (`cargo-rustauth`), as [`rustauth`] is the binary.
+pub fn cargo_rustauth() -> Command {
+    let mut cmd = Command::from_std(cleared(env!("CARGO_BIN_EXE_cargo-rustauth")));
+    cmd.write_stdin("").timeout(Duration::from_secs(180));
     cmd
 }
 
@@ -98,21 +148,27 @@ impl Run {
     }
 }
 
-/// Runs `rustauth <args>` in `cwd` with `DATABASE_URL=<url>` (when given).
-pub fn run(cwd: &Path, url: Option<&str>, args: &[&str]) -> Run {
-    let mut cmd = rustauth();
-    cmd.current_dir(cwd).args(args);
-    if let Some(u) = url {
-        cmd.env("DATABASE_URL", u);
-    }
+/// Runs a prepared command (from [`rustauth`], [`rustauth_in`], [`cargo_rustauth`]) to
+/// its end. Both streams must be UTF-8.
+pub fn run_cmd(cmd: &mut Command) -> Run {
     let start = Instant::now();
     let out = cmd.output().expect("run rustauth");
     Run {
         code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
         elapsed: start.elapsed(),
     }
+}
+
+/// Runs `rustauth <args>` in `cwd` with `DATABASE_URL=<url>` (when given).
+pub fn run(cwd: &Path, url: Option<&str>, args: &[&str]) -> Run {
+    let mut cmd = rustauth_in(cwd);
+    cmd.args(args);
+    if let Some(u) = url {
+        cmd.env("DATABASE_URL", u);
+    }
+    run_cmd(&mut cmd)
 }
 
 /// `rustauth --config <config> <args>` against `url`, run from the config's folder.
@@ -126,14 +182,12 @@ pub fn run_config(config: &Path, url: &str, args: &[&str]) -> Run {
 /// Starts `rustauth --config <config> <args>` against `url` without waiting (stdin
 /// closed, stdout and stderr captured).
 pub fn spawn_config(config: &Path, url: &str, args: &[&str]) -> std::process::Child {
-    std::process::Command::new(bin())
+    process()
         .current_dir(config.parent().expect("config folder"))
         .arg("--config")
         .arg(config)
         .args(args)
         .env("DATABASE_URL", url)
-        .env_remove("RUSTAUTH_TELEMETRY")
-        .env_remove("RUSTAUTH_TELEMETRY_DEBUG")
         .stdin(std::process::Stdio::null())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
