@@ -168,6 +168,7 @@ fn db_status_check_and_json() {
         assert_eq!(
             keys(&v),
             [
+                "version",
                 "database",
                 "provider",
                 "namespace",
@@ -180,10 +181,13 @@ fn db_status_check_and_json() {
                 "unsafe_changes",
                 "name_errors",
                 "last_applied",
-                "interrupted"
+                "interrupted",
+                "sqlx_files"
             ],
             "{e:?}: top-level keys"
         );
+        assert_eq!(v["version"], 1, "{e:?}");
+        assert!(v["sqlx_files"].is_null(), "{e:?}: no sqlx here");
         assert_eq!(
             keys(&v["pending"]),
             [
