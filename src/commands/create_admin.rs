@@ -285,7 +285,7 @@ fn new_id(schema: &Schema, dialect: Dialect) -> Option<String> {
             let mut b: [u8; 16] = rng.r#gen();
             b[6] = (b[6] & 0x0f) | 0x40;
             b[8] = (b[8] & 0x3f) | 0x80;
-            let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
+            let h = hex::encode(b);
             Some(format!(
                 "{}-{}-{}-{}-{}",
                 &h[..8],
