@@ -4,68 +4,73 @@
 
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Dialect {
-    Sqlite,
-    Postgres,
-    Mysql,
-    Mssql,
-}
-
-impl Dialect {
-    pub const NAMES: [&'static str; 4] = ["sqlite", "postgres", "mysql", "mssql"];
-
-    pub fn parse(s: &str) -> Option<Dialect> {
-        Some(match s {
-            "sqlite" => Dialect::Sqlite,
-            "postgres" => Dialect::Postgres,
-            "mysql" => Dialect::Mysql,
-            "mssql" => Dialect::Mssql,
-            _ => return None,
-        })
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Dialect::Sqlite => "sqlite",
-            Dialect::Postgres => "postgres",
-            Dialect::Mysql => "mysql",
-            Dialect::Mssql => "mssql",
+/// An enum whose values have fixed names (config values, flags): `NAMES` in declaration
+/// order, `parse` (the exact names only), `name`, `Display`, and serde as the name. An
+/// unknown name is serde's `unknown variant` error, which `config` words in its own style.
+macro_rules! named {
+    ($(#[$meta:meta])* pub enum $T:ident { $($(#[$vmeta:meta])* $V:ident = $name:literal,)+ }) => {
+        $(#[$meta])*
+        pub enum $T {
+            $($(#[$vmeta])* $V,)+
         }
-    }
-}
 
-impl fmt::Display for Dialect {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
+        impl $T {
+            pub const NAMES: [&'static str; [$($name),+].len()] = [$($name),+];
 
-/// Better Auth `advanced.database.generateId`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum IdStrategy {
-    #[default]
-    Default,
-    Uuid,
-    Serial,
-}
+            pub fn parse(s: &str) -> Option<$T> {
+                match s {
+                    $($name => Some($T::$V),)+
+                    _ => None,
+                }
+            }
 
-impl IdStrategy {
-    pub const NAMES: [&'static str; 3] = ["default", "uuid", "serial"];
-    pub fn parse(s: &str) -> Option<IdStrategy> {
-        Some(match s {
-            "default" => IdStrategy::Default,
-            "uuid" => IdStrategy::Uuid,
-            "serial" => IdStrategy::Serial,
-            _ => return None,
-        })
-    }
-    pub fn name(self) -> &'static str {
-        match self {
-            IdStrategy::Default => "default",
-            IdStrategy::Uuid => "uuid",
-            IdStrategy::Serial => "serial",
+            pub fn name(self) -> &'static str {
+                match self {
+                    $($T::$V => $name,)+
+                }
+            }
         }
+
+        impl std::fmt::Display for $T {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.name())
+            }
+        }
+
+        impl serde::Serialize for $T {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.name())
+            }
+        }
+
+        impl<'de> serde::Deserialize<'de> for $T {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as serde::Deserialize>::deserialize(d)?;
+                $T::parse(&s).ok_or_else(|| serde::de::Error::unknown_variant(&s, &$T::NAMES))
+            }
+        }
+    };
+}
+pub(crate) use named;
+
+named! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+    pub enum Dialect {
+        Sqlite = "sqlite",
+        Postgres = "postgres",
+        Mysql = "mysql",
+        Mssql = "mssql",
+    }
+}
+
+named! {
+    /// Better Auth `advanced.database.generateId`.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum IdStrategy {
+        #[default]
+        Default = "default",
+        Uuid = "uuid",
+        Serial = "serial",
     }
 }
 
@@ -111,34 +116,20 @@ impl Dialect {
     }
 }
 
-/// The Better Auth line whose schema and SQL rustauth reproduces (`[project] better_auth`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub enum Line {
-    /// Better Auth 1.6.9.
-    V1_6,
-    /// The `auth` 1.7.7 CLI with better-auth 1.7.25: the current line, the default.
-    #[default]
-    V1_7,
+named! {
+    /// The Better Auth line whose schema and SQL rustauth reproduces (`[project] better_auth`).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+    pub enum Line {
+        /// Better Auth 1.6.9.
+        V1_6 = "1.6",
+        /// The `auth` 1.7.7 CLI with better-auth 1.7.25: the current line, the default.
+        #[default]
+        V1_7 = "1.7",
+    }
 }
 
 impl Line {
-    pub const NAMES: [&'static str; 2] = ["1.6", "1.7"];
     pub const ALL: [Line; 2] = [Line::V1_6, Line::V1_7];
-
-    pub fn parse(s: &str) -> Option<Line> {
-        match s {
-            "1.6" => Some(Line::V1_6),
-            "1.7" => Some(Line::V1_7),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Line::V1_6 => "1.6",
-            Line::V1_7 => "1.7",
-        }
-    }
 
     /// The upstream versions this line reproduces, for messages and `info`.
     pub fn upstream(self) -> &'static str {
@@ -146,12 +137,6 @@ impl Line {
             Line::V1_6 => "better-auth 1.6.9",
             Line::V1_7 => "auth 1.7.7 with better-auth 1.7.25",
         }
-    }
-}
-
-impl fmt::Display for Line {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
     }
 }
 
@@ -197,44 +182,17 @@ impl fmt::Display for FieldType {
     }
 }
 
-/// What happens to a row when the row it references is deleted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OnDelete {
-    Cascade,
-    SetNull,
-    Restrict,
-    NoAction,
-    SetDefault,
-}
-
-impl OnDelete {
-    pub const ALL: [&'static str; 5] = [
-        "cascade",
-        "set null",
-        "restrict",
-        "no action",
-        "set default",
-    ];
-
-    pub fn parse(s: &str) -> Option<OnDelete> {
-        Some(match s {
-            "cascade" => OnDelete::Cascade,
-            "set null" => OnDelete::SetNull,
-            "restrict" => OnDelete::Restrict,
-            "no action" => OnDelete::NoAction,
-            "set default" => OnDelete::SetDefault,
-            _ => return None,
-        })
-    }
-
-    pub fn as_sql(self) -> &'static str {
-        match self {
-            OnDelete::Cascade => "cascade",
-            OnDelete::SetNull => "set null",
-            OnDelete::Restrict => "restrict",
-            OnDelete::NoAction => "no action",
-            OnDelete::SetDefault => "set default",
-        }
+named! {
+    /// What happens to a row when the row it references is deleted (the names are the SQL
+    /// words).
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum OnDelete {
+        #[default]
+        Cascade = "cascade",
+        SetNull = "set null",
+        Restrict = "restrict",
+        NoAction = "no action",
+        SetDefault = "set default",
     }
 }
 

@@ -75,7 +75,7 @@ pub fn to_json(schema: &Schema, dialect: Dialect) -> Value {
                     "references": c.references.as_ref().map(|r| json!({
                         "table": r.table,
                         "column": r.column,
-                        "on_delete": r.on_delete.as_sql(),
+                        "on_delete": r.on_delete.name(),
                     })),
                 })
             }));

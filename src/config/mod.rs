@@ -11,6 +11,7 @@ pub mod suggest;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
+use serde::Deserialize;
 
 pub use env::{Env, EnvIssue, IssueKind, same_file};
 pub use parse::parse_str;
@@ -42,23 +43,33 @@ pub enum ConfigError {
     NotAFile { path: String, what: String },
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+// `[project]`, `[database]` and `[security]` are read from rustauth.toml as they are: their
+// fields are the file's keys (see `parse`), with the defaults of their `Default`.
+
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ProjectConfig {
     /// `better_auth`: the upstream line whose schema and SQL are reproduced.
     pub better_auth: Line,
+    #[serde(deserialize_with = "parse::name")]
     pub framework: Option<String>,
     pub base_url: Option<String>,
     pub base_path: Option<String>,
     pub production: bool,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
+    #[serde(deserialize_with = "parse::name")]
     pub adapter: Option<String>,
     pub provider: Option<Dialect>,
+    #[serde(deserialize_with = "parse::url_env")]
     pub url_env: String,
     pub url: Option<String>,
+    #[serde(deserialize_with = "parse::name")]
     pub migrations_dir: String,
+    #[serde(deserialize_with = "parse::name")]
     pub schema: Option<String>,
     pub generate_id: IdStrategy,
     pub history_table: String,
@@ -79,8 +90,10 @@ impl Default for DatabaseConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SecurityConfig {
+    #[serde(deserialize_with = "parse::secret_env")]
     pub secret_env: String,
 }
 

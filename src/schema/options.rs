@@ -6,23 +6,13 @@ use indexmap::IndexMap;
 use crate::model::{FieldType, Literal, OnDelete};
 use crate::schema::plugins::PluginOptions;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum RateLimitStorage {
-    #[default]
-    Memory,
-    SecondaryStorage,
-    Database,
-}
-
-impl RateLimitStorage {
-    pub const NAMES: [&'static str; 3] = ["memory", "secondary-storage", "database"];
-    pub fn parse(s: &str) -> Option<RateLimitStorage> {
-        Some(match s {
-            "memory" => RateLimitStorage::Memory,
-            "secondary-storage" => RateLimitStorage::SecondaryStorage,
-            "database" => RateLimitStorage::Database,
-            _ => return None,
-        })
+crate::model::named! {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+    pub enum RateLimitStorage {
+        #[default]
+        Memory = "memory",
+        SecondaryStorage = "secondary-storage",
+        Database = "database",
     }
 }
 
@@ -34,7 +24,9 @@ pub struct RateLimitConfig {
     pub fields: IndexMap<String, String>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// `[secondary_storage]` (read from rustauth.toml as it is: these keys are the file's).
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SecondaryStorageConfig {
     pub enabled: bool,
     pub store_session_in_database: bool,

@@ -146,7 +146,7 @@ fn compare(line: Line, id: &str, key: &str, up: &Value, ours: Option<&AuthTable>
             (
                 r.model.clone(),
                 r.field.clone(),
-                r.on_delete.as_sql().to_string(),
+                r.on_delete.name().to_string(),
             )
         });
         if our_ref != reference {

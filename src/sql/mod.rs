@@ -339,7 +339,7 @@ fn column_def(
             " references {} ({}) on delete {}",
             style.table(&r.table),
             style.quote(&r.column),
-            r.on_delete.as_sql()
+            r.on_delete.name()
         ));
     }
     s
