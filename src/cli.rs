@@ -4,10 +4,14 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::config::adapter::Adapter;
+
 /// The adapters `--adapter` takes (a bad one is a usage error, exit 2, as for every
 /// value a flag lists).
-fn adapter_parser() -> clap::builder::PossibleValuesParser {
-    clap::builder::PossibleValuesParser::new(crate::config::adapter::all())
+fn adapter_parser() -> impl clap::builder::TypedValueParser<Value = Adapter> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PossibleValuesParser::new(Adapter::NAMES)
+        .map(|s| Adapter::parse(&s).expect("one of the listed names"))
 }
 
 /// Plugin ids, for completions: any string is accepted here (the commands say what is
@@ -291,7 +295,7 @@ pub fn deprecated_spellings<T: Into<std::ffi::OsString>>(
 pub struct GenerateArgs {
     /// The adapter: kysely or sqlx write SQL; prisma and drizzle print guidance.
     #[arg(long, value_parser = adapter_parser(), hide_possible_values = true)]
-    pub adapter: Option<String>,
+    pub adapter: Option<Adapter>,
     /// Write the SQL for an empty database of this dialect, without connecting.
     #[arg(long, value_enum)]
     pub dialect: Option<DialectArg>,
@@ -449,7 +453,7 @@ pub struct InitArgs {
     pub framework: Option<Framework>,
     /// The database adapter (default sqlx).
     #[arg(long, value_parser = adapter_parser(), hide_possible_values = true)]
-    pub adapter: Option<String>,
+    pub adapter: Option<Adapter>,
     /// The database (default sqlite).
     #[arg(long, value_enum)]
     pub provider: Option<InitProvider>,

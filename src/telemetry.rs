@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::config::{Config, RateLimitStorage, adapter};
+use crate::config::{Config, adapter::Adapter};
 
 /// `1`/`true` opts in; anything else (and `0`/`false`, a hard opt-out) keeps it off.
 pub const ENV_ENABLED: &str = "RUSTAUTH_TELEMETRY";
@@ -69,8 +69,8 @@ pub fn send(event: &str, outcome: &str, config: &Config) {
 }
 
 /// Like [`send`], for a command whose adapter came from a flag (`generate --adapter`)
-/// rather than the config. Only a known adapter name is sent; any other is `other`.
-pub fn send_with_adapter(event: &str, outcome: &str, config: &Config, adapter: Option<&str>) {
+/// rather than the config (adapters are a fixed list: the name is sent).
+pub fn send_with_adapter(event: &str, outcome: &str, config: &Config, adapter: Option<Adapter>) {
     let settings = Settings::from_env();
     if !settings.enabled {
         if settings.debug {
@@ -93,7 +93,7 @@ pub fn send_with_adapter(event: &str, outcome: &str, config: &Config, adapter: O
 
 /// The event as it is sent: `{"type", "anonymousId", "payload": {"outcome", "config",
 /// "cli", "system"}}`.
-pub fn build_event(event: &str, outcome: &str, config: &Config, adapter: Option<&str>) -> Value {
+pub fn build_event(event: &str, outcome: &str, config: &Config, adapter: Option<Adapter>) -> Value {
     json!({
         "type": token(event),
         "anonymousId": anonymous_id(),
@@ -107,16 +107,10 @@ pub fn build_event(event: &str, outcome: &str, config: &Config, adapter: Option<
 }
 
 /// The anonymous config snapshot: names from fixed lists, booleans and counts only.
-pub fn snapshot(config: &Config, adapter_override: Option<&str>) -> Value {
+pub fn snapshot(config: &Config, adapter_override: Option<Adapter>) -> Value {
     let adapter = adapter_override
-        .or(config.database.adapter.as_deref())
-        .map(|a| {
-            if adapter::kind(a).is_some() {
-                a
-            } else {
-                "other"
-            }
-        });
+        .or(config.database.adapter)
+        .map(Adapter::name);
     let schema = config.schema();
     let plugin_ids: Vec<&str> = config
         .plugins
@@ -135,11 +129,7 @@ pub fn snapshot(config: &Config, adapter_override: Option<&str>) -> Value {
         "provider": config.database.provider.map(|p| p.name()),
         "plugins": plugin_ids,
         "generate_id": config.database.generate_id.name(),
-        "rate_limit_storage": match config.rate_limit.storage {
-            RateLimitStorage::Memory => "memory",
-            RateLimitStorage::SecondaryStorage => "secondary-storage",
-            RateLimitStorage::Database => "database",
-        },
+        "rate_limit_storage": config.rate_limit.storage.name(),
         "secondary_storage": config.secondary_storage.enabled,
         "production": config.project.production,
         "counts": {
@@ -253,10 +243,10 @@ enabled = ["two-factor"]
             "cli_generate",
             "/home/me/x",
             &config(),
-            Some("my-secret-db"),
+            Some(Adapter::Prisma),
         );
         assert_eq!(e["payload"]["outcome"], "other");
-        assert_eq!(e["payload"]["config"]["adapter"], "other");
+        assert_eq!(e["payload"]["config"]["adapter"], "prisma");
         assert_eq!(token("cli_migrate"), "cli_migrate");
         assert_eq!(token("Cli Migrate"), "other");
     }

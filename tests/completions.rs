@@ -330,7 +330,7 @@ fn check_values(
 ) {
     let ids: Vec<String> = REGISTRY.iter().map(|p| p.id.to_string()).collect();
     assert!(ids.iter().any(|i| i == "two-factor"));
-    let adapters = strings(&rustauth::config::adapter::all());
+    let adapters = strings(&rustauth::config::adapter::Adapter::NAMES);
     let dialects = strings(&["sqlite", "postgres", "mysql", "mssql"]);
     let lines = strings(&["1.6", "1.7"]);
     let colors = strings(&["auto", "always", "never"]);

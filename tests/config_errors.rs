@@ -330,6 +330,27 @@ fn unknown_values() {
     );
 }
 
+/// `database.adapter` is checked when the config loads, for every command (before, only
+/// the commands that connect said an adapter was unknown).
+#[test]
+fn unknown_adapter_is_a_config_error() {
+    rejects(
+        "[database]\nadapter = \"mongo\"\n",
+        &["`database.adapter` at line 2: unknown value `mongo`; did you mean `mongodb`?"],
+    );
+    let line = rejects(
+        "[project]\nproduction = false\n[database]\nadapter = \"sequelize\"\n",
+        &[
+            "`database.adapter` at line 4: unknown value `sequelize`; expected one of: sqlx, kysely, diesel, tokio-postgres, deadpool-postgres, prisma, drizzle, mongodb, memory",
+        ],
+    );
+    assert!(!line.contains("did you mean"), "{line}");
+    rejects(
+        "[database]\nadapter = \" \"\n",
+        &["`database.adapter` at line 2 must not be empty"],
+    );
+}
+
 #[test]
 fn missing_config_file_is_an_error() {
     let dir = tempfile::tempdir().unwrap();

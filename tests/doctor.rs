@@ -296,9 +296,21 @@ fn adapter_and_secret_findings() {
         "{secret}"
     );
 
+    // An unknown adapter is a config error (at load time, for every command).
     common::write_config(dir.path(), "[database]\nadapter = \"mongo\"\n");
     let doc = json(&doctor(dir.path(), &["--json"], &[]));
-    assert_eq!(status(&doc, "adapter"), "fail");
+    assert_eq!(status(&doc, "config"), "fail");
+    let message = check(&doc, "config")["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        message.ends_with(
+            "`database.adapter` at line 2: unknown value `mongo`; did you mean `mongodb`?"
+        ),
+        "{message}"
+    );
+    assert_eq!(status(&doc, "adapter"), "skip");
 
     // A guidance adapter: no database checks.
     common::write_config(dir.path(), "[database]\nadapter = \"prisma\"\n");

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::Global;
 use crate::cli::CheckArgs;
-use crate::config::{self, ConfigError};
+use crate::config::{self, ConfigError, adapter::Adapter};
 use crate::db::Db;
 use crate::exit::Exit;
 use crate::plan::check::{Findings, TableColumn};
@@ -129,7 +129,7 @@ fn findings(global: &Global, timeout: Duration) -> Result<(String, Findings), Fa
         Ok(Route::Guidance(_)) => return Err(Failure::new(
             format!(
                 "Schema validation is not available for adapter \"{}\".",
-                loaded.config.database.adapter.as_deref().unwrap_or("")
+                loaded.config.database.adapter.map_or("", Adapter::name)
             ),
             Some("rustauth checks SQL databases only (adapters sqlx, kysely, diesel, tokio-postgres, deadpool-postgres)".into()),
         )),

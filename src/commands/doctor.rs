@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 
 use super::Global;
 use crate::cli::DoctorArgs;
-use crate::config::{Config, adapter};
+use crate::config::{Config, adapter::Adapter};
 use crate::db::{Db, Target};
 use crate::diagnostics::{ConfigState, scrub};
 use crate::exit::Exit;
@@ -280,7 +280,7 @@ fn adapter_check(state: &ConfigState) -> (Check, bool) {
             false,
         );
     };
-    match config.database.adapter.as_deref() {
+    match config.database.adapter {
         None => (
             Check::fail(
                 id,
@@ -288,33 +288,22 @@ fn adapter_check(state: &ConfigState) -> (Check, bool) {
                 "database.adapter is not set; generate, migrate and db status need it",
                 format!(
                     "add `adapter = \"sqlx\"` under [database] (one of: {})",
-                    adapter::all().join(", ")
+                    Adapter::NAMES.join(", ")
                 ),
             ),
             false,
         ),
-        Some(a) => match adapter::kind(a) {
-            None => (
-                Check::fail(
-                    id,
-                    title,
-                    format!("unknown adapter `{a}` in database.adapter"),
-                    format!("use one of: {}", adapter::all().join(", ")),
+        Some(a) if a.is_sql() => (Check::ok(id, title, format!("{a} (SQL)")), true),
+        Some(a) => (
+            Check::ok(
+                id,
+                title,
+                format!(
+                    "{a}: manages its own schema; rustauth writes SQL only, so the database checks are skipped"
                 ),
-                false,
             ),
-            Some(adapter::AdapterKind::Guidance) => (
-                Check::ok(
-                    id,
-                    title,
-                    format!(
-                        "{a}: manages its own schema; rustauth writes SQL only, so the database checks are skipped"
-                    ),
-                ),
-                false,
-            ),
-            Some(adapter::AdapterKind::Sql) => (Check::ok(id, title, format!("{a} (SQL)")), true),
-        },
+            false,
+        ),
     }
 }
 
@@ -333,9 +322,8 @@ fn database_url_check(global: &Global, state: &ConfigState, sql_adapter: bool) -
     let (id, title) = DATABASE_URL;
     let guidance = state
         .config()
-        .and_then(|c| c.database.adapter.as_deref())
-        .and_then(adapter::kind)
-        == Some(adapter::AdapterKind::Guidance);
+        .and_then(|c| c.database.adapter)
+        .is_some_and(|a| !a.is_sql());
     if guidance {
         return (
             Check::skip(id, title, "the adapter manages its own database connection"),

@@ -8,7 +8,7 @@ use anyhow::{Result, bail};
 
 use super::Global;
 use crate::cli::GenerateArgs;
-use crate::config::adapter;
+use crate::config::adapter::Adapter;
 use crate::exit::Exit;
 use crate::fsutil::{NewFileError, write_atomic};
 use crate::model::Dialect;
@@ -55,28 +55,16 @@ pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
 fn run_inner(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let yes = args.yes.given();
     let loaded = global.load(false)?;
-    let adapter_name = args
-        .adapter
-        .clone()
-        .or_else(|| loaded.config.database.adapter.clone());
+    let adapter = args.adapter.or(loaded.config.database.adapter);
     let track = |outcome: &'static str| {
         record_outcome(outcome);
         let event = crate::telemetry::CLI_GENERATE;
-        crate::telemetry::send_with_adapter(event, outcome, &loaded.config, adapter_name.as_deref())
+        crate::telemetry::send_with_adapter(event, outcome, &loaded.config, adapter)
     };
-    if let Some(name) = &adapter_name {
-        match adapter::kind(name) {
-            None => bail!(
-                "unknown adapter `{name}`; supported adapters: {}",
-                adapter::all().join(", ")
-            ),
-            Some(adapter::AdapterKind::Guidance) => {
-                crate::output::say(&adapter::guidance(name));
-                track("unsupported_adapter");
-                return Ok(Exit::Ok);
-            }
-            Some(adapter::AdapterKind::Sql) => {}
-        }
+    if let Some(guidance) = adapter.and_then(Adapter::guidance) {
+        crate::output::say(&guidance);
+        track("unsupported_adapter");
+        return Ok(Exit::Ok);
     }
     let schema = loaded.config.schema();
 

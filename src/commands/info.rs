@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::Global;
 use crate::cli::InfoArgs;
-use crate::config::{Config, Env, RateLimitStorage};
+use crate::config::{Config, Env, RateLimitStorage, adapter::Adapter};
 use crate::diagnostics::{ConfigState, secret_vars};
 use crate::exit::Exit;
 use crate::redact::redact_value;
@@ -179,7 +179,7 @@ fn config_values(c: &Config) -> BTreeMap<String, Value> {
     s("project.framework", c.project.framework.as_deref());
     s("project.base_url", c.project.base_url.as_deref());
     s("project.base_path", c.project.base_path.as_deref());
-    s("database.adapter", c.database.adapter.as_deref());
+    s("database.adapter", c.database.adapter.map(Adapter::name));
     s("database.provider", c.database.provider.map(|p| p.name()));
     s("database.url_env", Some(&c.database.url_env));
     s("database.url", c.database.url.as_deref());

@@ -12,7 +12,7 @@ use anyhow::{Context, Result, bail};
 
 use super::Global;
 use crate::cli::{Framework, InitArgs, InitProvider};
-use crate::config::{self, edit, edit::EnvEntry};
+use crate::config::{self, adapter::Adapter, edit, edit::EnvEntry};
 use crate::exit::Exit;
 use crate::fsutil::write_atomic;
 use crate::output;
@@ -30,7 +30,6 @@ const PROVIDERS: [InitProvider; 3] = [
     InitProvider::Postgres,
     InitProvider::Mysql,
 ];
-const DEFAULT_ADAPTER: &str = "sqlx";
 const EXAMPLE_FILE: &str = ".env.example";
 const ENV_FILE: &str = ".env";
 /// Mode of env files that hold real values.
@@ -84,7 +83,7 @@ fn example_url(p: InitProvider) -> &'static str {
 #[derive(Debug)]
 struct Choices {
     framework: Framework,
-    adapter: String,
+    adapter: Adapter,
     provider: InitProvider,
     url: String,
     plugins: Vec<String>,
@@ -109,10 +108,7 @@ pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         .better_auth
         .map_or_else(Line::default, crate::cli::LineArg::line);
 
-    let adapter = args
-        .adapter
-        .clone()
-        .unwrap_or_else(|| DEFAULT_ADAPTER.to_string());
+    let adapter = args.adapter.unwrap_or(Adapter::Sqlx);
     // `--adapter` is checked by the command line (its listed values).
     if let Some(ids) = &args.plugins {
         check_plugin_ids(ids, line)?;
@@ -601,7 +597,7 @@ extern "C" fn on_interrupt(_: libc::c_int) {
     }
 }
 
-fn ask(args: &InitArgs, adapter: String, args_cwd: &Path) -> Result<Choices> {
+fn ask(args: &InitArgs, adapter: Adapter, args_cwd: &Path) -> Result<Choices> {
     use dialoguer::{Confirm, Input, MultiSelect, Select};
     #[cfg(unix)]
     // SAFETY: installs a handler that only makes async-signal-safe calls.
@@ -756,7 +752,7 @@ enabled = [{plugins}]
 "#,
         line = toml_str(line.name()),
         framework = toml_str(framework_name(c.framework)),
-        adapter = toml_str(&c.adapter),
+        adapter = toml_str(c.adapter.name()),
         provider = toml_str(provider_name(c.provider)),
         plugins = plugins.join(", "),
     )

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use crate::config::adapter;
+use crate::config::adapter::Adapter;
 use crate::db::{Cause, DbError, Options, Waiting};
 use crate::plan::live::LiveError;
 
@@ -78,10 +78,7 @@ pub(crate) fn cause(c: &Cause) -> String {
 pub(crate) fn live_error(e: &LiveError, command: &str) -> String {
     match e {
         LiveError::NoAdapter { .. } => {
-            format!("{e}; set it to one of: {}", adapter::all().join(", "))
-        }
-        LiveError::UnknownAdapter(_) => {
-            format!("{e}; supported adapters: {}", adapter::all().join(", "))
+            format!("{e}; set it to one of: {}", Adapter::NAMES.join(", "))
         }
         LiveError::MssqlProvider => format!(
             "`rustauth {command}` {e}; use `rustauth generate --dialect mssql` and apply the file with your SQL Server tooling"

@@ -61,8 +61,8 @@ pub struct ProjectConfig {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
-    #[serde(deserialize_with = "parse::name")]
-    pub adapter: Option<String>,
+    #[serde(deserialize_with = "parse::listed_name")]
+    pub adapter: Option<adapter::Adapter>,
     pub provider: Option<Dialect>,
     #[serde(deserialize_with = "parse::url_env")]
     pub url_env: String,

@@ -126,6 +126,14 @@ pub(super) fn name<'de, D: Deserializer<'de>, T: From<String>>(d: D) -> Result<T
     Ok(s.into())
 }
 
+/// A name from a fixed list (`database.adapter`): not blank, then one of the list.
+pub(super) fn listed_name<'de, D: Deserializer<'de>, T: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<T>, D::Error> {
+    let s: String = name(d)?;
+    T::deserialize(serde::de::IntoDeserializer::into_deserializer(s)).map(Some)
+}
+
 /// A column or table name in `fields` and `model_name`: a string that is not empty.
 struct Column(String);
 
@@ -954,6 +962,35 @@ mod tests {
         // Defaults of an additional field.
         let zeta = &user.additional_fields["zeta"];
         assert!(zeta.required && !zeta.unique && !zeta.index && zeta.references.is_none());
+    }
+
+    #[test]
+    fn the_adapter_is_one_of_the_list_when_the_file_loads() {
+        use crate::config::adapter::Adapter;
+        for (name, adapter) in [
+            ("sqlx", Adapter::Sqlx),
+            ("tokio-postgres", Adapter::TokioPostgres),
+            ("prisma", Adapter::Prisma),
+            ("memory", Adapter::Memory),
+        ] {
+            let c = parse(&format!("[database]\nadapter = \"{name}\"\n"));
+            assert_eq!(c.database.adapter, Some(adapter));
+            assert_eq!(adapter.is_sql(), adapter.guidance().is_none());
+        }
+        assert!(Adapter::Diesel.is_sql() && !Adapter::Drizzle.is_sql());
+        assert_eq!(parse("").database.adapter, None);
+        assert_eq!(
+            error("[database]\nadapter = \"sqlz\"\n"),
+            "`database.adapter` at line 2: unknown value `sqlz`; did you mean `sqlx`?"
+        );
+        assert_eq!(
+            error("[database]\nadapter = \"\"\n"),
+            "`database.adapter` at line 2 must not be empty"
+        );
+        assert_eq!(
+            error("[database]\nadapter = true\n"),
+            "`database.adapter` at line 2 must be a string"
+        );
     }
 
     #[test]

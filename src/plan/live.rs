@@ -1,7 +1,7 @@
 //! Planning against a live database: resolve the target, connect, introspect what the
 //! plan needs, diff.
 
-use crate::config::{Loaded, adapter};
+use crate::config::{Loaded, adapter::Adapter};
 use crate::db::{Db, DbError, Options, Target, TargetError};
 use crate::model::{Dialect, Engine};
 use crate::schema::Schema;
@@ -30,8 +30,6 @@ pub enum Route<T> {
 pub enum LiveError {
     #[error("database.adapter is not set in {file}")]
     NoAdapter { file: String },
-    #[error("unknown adapter `{0}` in database.adapter")]
-    UnknownAdapter(String),
     /// `database.provider = "mssql"`.
     #[error("does not support mssql: rustauth writes SQL Server SQL only")]
     MssqlProvider,
@@ -62,7 +60,7 @@ pub enum LiveError {
 /// Checks the adapter and resolves the target database of a config.
 pub fn target(loaded: &Loaded) -> Result<Route<Target>, LiveError> {
     let config = &loaded.config;
-    match config.database.adapter.as_deref() {
+    match config.database.adapter.map(Adapter::guidance) {
         None => {
             return Err(LiveError::NoAdapter {
                 file: config
@@ -72,13 +70,8 @@ pub fn target(loaded: &Loaded) -> Result<Route<Target>, LiveError> {
                     .unwrap_or_else(|| "rustauth.toml".into()),
             });
         }
-        Some(a) => match adapter::kind(a) {
-            None => return Err(LiveError::UnknownAdapter(a.to_string())),
-            Some(adapter::AdapterKind::Guidance) => {
-                return Ok(Route::Guidance(adapter::guidance(a)));
-            }
-            Some(adapter::AdapterKind::Sql) => {}
-        },
+        Some(Some(guidance)) => return Ok(Route::Guidance(guidance)),
+        Some(None) => {}
     }
     if config.database.provider == Some(Dialect::Mssql) {
         return Err(LiveError::MssqlProvider);
