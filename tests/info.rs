@@ -314,3 +314,45 @@ fn telemetry_state_is_reported_without_the_endpoint() {
     assert_eq!(doc["telemetry"]["endpoint_set"], true);
     assert_eq!(var(&doc, "RUSTAUTH_TELEMETRY_ENDPOINT")["set"], true);
 }
+
+/// Every key `rustauth.toml.example` sets in the tables info lists shows, with the
+/// example's value: the list is the config's own.
+#[test]
+fn every_key_of_the_example_shows() {
+    let example =
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("rustauth.toml.example");
+    let text = std::fs::read_to_string(&example).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    common::write_config(dir.path(), &text);
+    let doc = json(&info(dir.path(), &["--json"], &[]));
+    let values = doc["config"]["values"].as_object().expect("values");
+    let file: toml::Table = text.parse().unwrap();
+    let mut checked = 0;
+    for table in [
+        "project",
+        "database",
+        "security",
+        "rate_limit",
+        "secondary_storage",
+    ] {
+        for (k, v) in file[table].as_table().expect("the example sets the table") {
+            if v.is_table() {
+                continue;
+            }
+            let key = format!("{table}.{k}");
+            let shown = values.get(&key).unwrap_or_else(|| panic!("{key} missing"));
+            match v {
+                // (The example's URLs hold no password: shown as they are.)
+                toml::Value::String(s) => assert_eq!(shown, s.as_str(), "{key}"),
+                toml::Value::Boolean(b) => assert_eq!(shown, b, "{key}"),
+                other => panic!("{key}: a new kind of value {other}"),
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 15, "only {checked} keys in the example");
+    assert_eq!(
+        values["plugins.enabled"].as_array().map(Vec::len),
+        file["plugins"]["enabled"].as_array().map(Vec::len)
+    );
+}

@@ -13,7 +13,7 @@ use serde_json::{Value, json};
 
 use super::Global;
 use crate::cli::InfoArgs;
-use crate::config::{Config, Env, RateLimitStorage, adapter::Adapter};
+use crate::config::{Config, Env};
 use crate::diagnostics::{ConfigState, secret_vars};
 use crate::exit::Exit;
 use crate::redact::redact_value;
@@ -166,42 +166,25 @@ fn config_json(state: &ConfigState) -> Value {
     })
 }
 
-/// Every config key with its value as it may be shown (flat, dotted keys).
+/// Every key of the config's tables whose value is not a table itself (renames and the
+/// models are not shown), as a dotted name with its value as it may be shown. The keys
+/// come from the config's own serialization: a new key shows without a change here.
 fn config_values(c: &Config) -> BTreeMap<String, Value> {
     let mut m = BTreeMap::new();
-    let mut s = |k: &str, v: Option<&str>| {
-        let leaf = k.rsplit('.').next().unwrap_or(k);
-        m.insert(
-            k.to_string(),
-            v.map_or(Value::Null, |v| json!(redact_value(leaf, v))),
-        );
+    let Ok(Value::Object(tables)) = serde_json::to_value(c) else {
+        return m;
     };
-    s("project.framework", c.project.framework.as_deref());
-    s("project.base_url", c.project.base_url.as_deref());
-    s("project.base_path", c.project.base_path.as_deref());
-    s("database.adapter", c.database.adapter.map(Adapter::name));
-    s("database.provider", c.database.provider.map(|p| p.name()));
-    s("database.url_env", Some(&c.database.url_env));
-    s("database.url", c.database.url.as_deref());
-    s("database.migrations_dir", Some(&c.database.migrations_dir));
-    s("database.schema", c.database.schema.as_deref());
-    s("database.generate_id", Some(c.database.generate_id.name()));
-    s("database.history_table", Some(&c.database.history_table));
-    s("security.secret_env", Some(&c.security.secret_env));
-    s(
-        "rate_limit.storage",
-        Some(match c.rate_limit.storage {
-            RateLimitStorage::Memory => "memory",
-            RateLimitStorage::SecondaryStorage => "secondary-storage",
-            RateLimitStorage::Database => "database",
-        }),
-    );
-    m.insert("project.production".into(), json!(c.project.production));
-    m.insert(
-        "secondary_storage.enabled".into(),
-        json!(c.secondary_storage.enabled),
-    );
-    m.insert("plugins.enabled".into(), json!(c.plugins.enabled));
+    for (table, keys) in tables {
+        let Value::Object(keys) = keys else { continue };
+        for (k, v) in keys {
+            let v = match v {
+                Value::Object(_) => continue,
+                Value::String(s) => json!(redact_value(&k, &s)),
+                v => v,
+            };
+            m.insert(format!("{table}.{k}"), v);
+        }
+    }
     m
 }
 
@@ -500,13 +483,14 @@ fn print_human(r: &Value) {
         }
     }
     if let Some(values) = c["values"].as_object() {
+        let width = values.keys().map(String::len).max().unwrap_or(0) + 2;
         for (k, v) in values {
             let shown = match v {
                 Value::Null => "(not set)".to_string(),
                 Value::String(s) => s.clone(),
                 other => other.to_string(),
             };
-            println!("  {k:<26}{shown}");
+            println!("  {k:<width$}{shown}");
         }
     }
 

@@ -11,7 +11,7 @@ pub mod suggest;
 use std::path::{Path, PathBuf};
 
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 pub use env::{Env, EnvIssue, IssueKind, same_file};
 pub use parse::parse_str;
@@ -46,7 +46,7 @@ pub enum ConfigError {
 // `[project]`, `[database]` and `[security]` are read from rustauth.toml as they are: their
 // fields are the file's keys (see `parse`), with the defaults of their `Default`.
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ProjectConfig {
     /// `better_auth`: the upstream line whose schema and SQL are reproduced.
@@ -58,7 +58,7 @@ pub struct ProjectConfig {
     pub production: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct DatabaseConfig {
     #[serde(deserialize_with = "parse::listed_name")]
@@ -90,7 +90,7 @@ impl Default for DatabaseConfig {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SecurityConfig {
     #[serde(deserialize_with = "parse::secret_env")]
@@ -105,10 +105,12 @@ impl Default for SecurityConfig {
     }
 }
 
-/// The whole configuration, with defaults filled in.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The whole configuration, with defaults filled in. It serializes as the file's tables
+/// (what `info` shows), without the models.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Config {
     /// The file it came from; `None` when no file was found (all defaults).
+    #[serde(skip)]
     pub path: Option<PathBuf>,
     pub project: ProjectConfig,
     pub database: DatabaseConfig,
@@ -116,6 +118,7 @@ pub struct Config {
     pub rate_limit: RateLimitConfig,
     pub secondary_storage: SecondaryStorageConfig,
     pub plugins: PluginsConfig,
+    #[serde(skip)]
     pub models: IndexMap<String, ModelConfig>,
 }
 

@@ -16,7 +16,7 @@ crate::model::named! {
     }
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct RateLimitConfig {
     pub storage: RateLimitStorage,
     pub model_name: Option<String>,
@@ -25,7 +25,7 @@ pub struct RateLimitConfig {
 }
 
 /// `[secondary_storage]` (read from rustauth.toml as it is: these keys are the file's).
-#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Deserialize, serde::Serialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct SecondaryStorageConfig {
     pub enabled: bool,
@@ -33,11 +33,12 @@ pub struct SecondaryStorageConfig {
     pub store_verification_in_database: bool,
 }
 
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct PluginsConfig {
     /// Plugin ids in the order the file lists them (that order is output order).
     pub enabled: Vec<String>,
     /// `[plugins.<id>]` options by plugin id.
+    #[serde(skip)]
     pub options: IndexMap<String, PluginOptions>,
 }
 
