@@ -5,7 +5,8 @@
 //!
 //! ```text
 //! bin/ → cli (clap types) → commands/<name> (one command each; they never import each other)
-//!          → commands/render (the words and hints of the typed errors below)
+//!          → commands/connect (config → adapter route, Target, live plan) · commands/render
+//!            (the words and hints of the typed errors below)
 //!          → report, diagnostics (what several commands share)
 //!          → plan (diff, live planning, the schema check, engine name limits)
 //!          → schema (auth model, plugins per line) · sql (DDL text per dialect, row statements)

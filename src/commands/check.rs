@@ -9,12 +9,12 @@ use anyhow::Result;
 use serde_json::json;
 
 use super::Global;
+use super::connect::{self, Route};
 use crate::cli::CheckArgs;
 use crate::config::{self, ConfigError, adapter::Adapter};
 use crate::db::Db;
 use crate::exit::Exit;
 use crate::plan::check::{Findings, TableColumn};
-use crate::plan::live::{self, Route};
 
 use super::render;
 
@@ -124,7 +124,7 @@ fn findings(global: &Global, timeout: Duration) -> Result<(String, Findings), Fa
             Some(cause),
         )
     };
-    let target = match live::target(&loaded) {
+    let target = match connect::target(&loaded) {
         Ok(Route::Sql(t)) => t,
         Ok(Route::Guidance(_)) => return Err(Failure::new(
             format!(
@@ -133,7 +133,7 @@ fn findings(global: &Global, timeout: Duration) -> Result<(String, Findings), Fa
             ),
             Some("rustauth checks SQL databases only (adapters sqlx, kysely, diesel, tokio-postgres, deadpool-postgres)".into()),
         )),
-        Err(e) => return Err(not_validated(render::live_error(&e, "check"))),
+        Err(e) => return Err(not_validated(render::connect_error(&e, "check"))),
     };
     let schema = loaded.config.schema();
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();

@@ -13,12 +13,12 @@ use serde_json::Value as Json;
 use time::OffsetDateTime;
 
 use super::Global;
+use super::connect::{self, Route};
 use crate::cli::CreateAdminArgs;
 use crate::db::Db;
 use crate::db::rows::{Param, Stmt};
 use crate::exit::Exit;
 use crate::model::{Dialect, FieldType, IdStrategy, Literal};
-use crate::plan::live::{self, Route};
 
 use super::render;
 use crate::schema::{Column, ID, Schema, Table};
@@ -75,10 +75,10 @@ pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
     let schema = config.schema();
     let timeout = Duration::from_secs(args.connect.connect_timeout);
     super::runtime()?.block_on(async {
-        let target = match live::target(&loaded) {
+        let target = match connect::target(&loaded) {
             Ok(Route::Sql(t)) => t,
             Ok(Route::Guidance(m)) => bail!(m),
-            Err(e) => bail!(render::live_error(&e, "create-admin")),
+            Err(e) => bail!(render::connect_error(&e, "create-admin")),
         };
         let mut db = Db::connect(&target, &render::read_only(timeout))
             .await

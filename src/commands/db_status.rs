@@ -7,9 +7,9 @@ use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 use super::Global;
+use super::connect::{self, Route};
 use crate::cli::DbStatusArgs;
 use crate::exit::Exit;
-use crate::plan::live::{self, Route};
 
 use super::render;
 use crate::sql::Ddl;
@@ -18,13 +18,13 @@ pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
     let loaded = global.load(true)?;
     super::runtime()?.block_on(async {
         let opts = render::read_only(Duration::from_secs(args.connect.connect_timeout));
-        let mut live = match live::connect_and_plan(&loaded, live::PlanKind::FinishInterrupted, &opts).await {
+        let mut live = match connect::connect_and_plan(&loaded, connect::PlanKind::FinishInterrupted, &opts).await {
             Ok(Route::Sql(l)) => l,
             Ok(Route::Guidance(msg)) => {
                 println!("{msg}");
                 return Ok(Exit::Ok);
             }
-            Err(e) => bail!(render::live_error(&e, "db status")),
+            Err(e) => bail!(render::connect_error(&e, "db status")),
         };
         let history_table = loaded.config.database.history_table.clone();
         let (last, interrupted) = if history_table.is_empty() {

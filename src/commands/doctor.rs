@@ -354,7 +354,7 @@ fn database_url_check(global: &Global, state: &ConfigState, sql_adapter: bool) -
     };
     let shown = redact_url(&raw);
     let base = config.base_dir(&global.cwd);
-    match crate::plan::live::target_from_config(config, &state.env, &base) {
+    match super::connect::target_from_config(config, &state.env, &base) {
         Ok(t) => {
             let shown = if shown == UNPARSEABLE {
                 t.describe()
@@ -372,7 +372,7 @@ fn database_url_check(global: &Global, state: &ConfigState, sql_adapter: bool) -
             )
         }
         // A SQL Server URL: rustauth writes its SQL and never connects.
-        Err(crate::plan::live::LiveError::MssqlUrl) => (
+        Err(super::connect::ConnectError::MssqlUrl) => (
             Check::ok(id, title, format!("{source}: {shown} ({})", Dialect::Mssql)),
             Reach::SqlServer,
         ),
@@ -380,7 +380,7 @@ fn database_url_check(global: &Global, state: &ConfigState, sql_adapter: bool) -
             Check::fail(
                 id,
                 title,
-                super::render::live_error(&e, "doctor"),
+                super::render::connect_error(&e, "doctor"),
                 "use a URL such as postgres://user:password@host:5432/db, mysql://…, or sqlite://path/to/auth.db, percent-encoding special characters in the password",
             ),
             Reach::Nothing,
@@ -425,8 +425,7 @@ fn database_checks(state: &ConfigState, reach: &Reach, timeout: Duration) -> Res
         return Ok(v);
     }
     let schema = loaded.config.schema();
-    let resume =
-        crate::plan::live::resume_from(loaded, crate::plan::live::PlanKind::FinishInterrupted);
+    let resume = super::connect::resume_from(loaded, super::connect::PlanKind::FinishInterrupted);
     let runtime = super::runtime()?;
     let checks = runtime.block_on(async {
         let mut db = match Db::connect(target, &super::render::read_only(timeout)).await {
@@ -459,7 +458,7 @@ fn database_checks(state: &ConfigState, reach: &Reach, timeout: Duration) -> Res
                 v.push(Check::fail(
                     SCHEMA.0,
                     SCHEMA.1,
-                    e.to_string(),
+                    super::render::plan_error(&e),
                     "check that the user may read the catalog (information_schema / sqlite_master)",
                 ));
                 v.push(Check::skip(DRIFT.0, DRIFT.1, "the schema could not be read"));

@@ -380,11 +380,11 @@ fn create_versioned(
 /// The plan's SQL against the configured database (warnings on stderr), and what it does
 /// (for the file name).
 fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(String, String)> {
-    use crate::plan::live::{self, Route};
+    use super::connect::{self, Route};
     let opts =
         super::render::read_only(std::time::Duration::from_secs(args.connect.connect_timeout));
     super::runtime()?.block_on(async {
-        match live::connect_and_plan(loaded, live::PlanKind::Upstream, &opts).await {
+        match connect::connect_and_plan(loaded, connect::PlanKind::Upstream, &opts).await {
             Ok(Route::Sql(l)) => {
                 crate::report::print_notes(&l.plan);
                 for n in &l.plan.name_errors {
@@ -406,7 +406,7 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(Stri
                 Ok((l.plan.script(&l.schema), what))
             }
             Ok(Route::Guidance(msg)) => bail!("{msg}"),
-            Err(e) => bail!(super::render::live_error(&e, "generate")),
+            Err(e) => bail!(super::render::connect_error(&e, "generate")),
         }
     })
 }

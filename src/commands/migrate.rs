@@ -6,11 +6,12 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 
 use super::Global;
+use super::connect::{self, Route};
 use crate::cli::MigrateArgs;
 use crate::db::{ApplyError, Options, Outcome, Phase};
 use crate::exit::Exit;
 use crate::plan::Plan;
-use crate::plan::live::{self, Route};
+use crate::plan::live;
 
 use super::render;
 use crate::report::{print_blockers, print_notes, print_summary};
@@ -33,14 +34,14 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             create: !args.dry_run && (yes || crate::output::interactive()),
             notice: render::notice,
         };
-        let mut live = match live::connect_and_plan(&loaded, live::PlanKind::FinishInterrupted, &opts).await {
+        let mut live = match connect::connect_and_plan(&loaded, connect::PlanKind::FinishInterrupted, &opts).await {
             Ok(Route::Sql(l)) => l,
             Ok(Route::Guidance(msg)) => {
                 crate::output::say(&msg);
                 track("unsupported_adapter");
                 return Ok(Exit::Ok);
             }
-            Err(e) => bail!(render::live_error(&e, "migrate")),
+            Err(e) => bail!(render::connect_error(&e, "migrate")),
         };
         let mut applied = false;
         let result = async {
@@ -177,7 +178,7 @@ async fn apply_locked(
     let resume = (!history_table.is_empty()).then_some(history_table);
     let plan = match live::replan(&mut live.db, &live.schema, resume).await {
         Ok(p) => p,
-        Err(e) => bail!(render::live_error(&e, "migrate")),
+        Err(e) => bail!(render::plan_error(&e)),
     };
     let changed = "the plan changed while waiting for the lock and cannot run safely";
     if let Some(e) = live::name_error(&plan) {

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod completions;
+pub(crate) mod connect;
 pub mod create_admin;
 pub mod db_status;
 pub mod doctor;

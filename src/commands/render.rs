@@ -7,6 +7,8 @@ use crate::config::adapter::Adapter;
 use crate::db::{Cause, DbError, Options, Waiting};
 use crate::plan::live::LiveError;
 
+use super::connect::ConnectError;
+
 /// The flag that bounds a wait.
 fn bound_by(w: &Waiting<'_>) -> &'static str {
     if w.is_connect() {
@@ -74,24 +76,32 @@ pub(crate) fn cause(c: &Cause) -> String {
     }
 }
 
-/// A live-planning error with what to do; `command` names the command (`db status`).
-pub(crate) fn live_error(e: &LiveError, command: &str) -> String {
+/// A live plan's error with what to do.
+pub(crate) fn plan_error(e: &LiveError) -> String {
     match e {
-        LiveError::NoAdapter { .. } => {
+        LiveError::Db(d) => db_error(d),
+        LiveError::Plan(_) => e.to_string(),
+    }
+}
+
+/// Why a command cannot reach or plan its database, with what to do; `command` names
+/// the command (`db status`).
+pub(crate) fn connect_error(e: &ConnectError, command: &str) -> String {
+    match e {
+        ConnectError::NoAdapter { .. } => {
             format!("{e}; set it to one of: {}", Adapter::NAMES.join(", "))
         }
-        LiveError::MssqlProvider => format!(
+        ConnectError::MssqlProvider => format!(
             "`rustauth {command}` {e}; use `rustauth generate --dialect mssql` and apply the file with your SQL Server tooling"
         ),
-        LiveError::MssqlUrl => {
+        ConnectError::MssqlUrl => {
             format!("`rustauth {command}` {e}; use `rustauth generate --dialect mssql`")
         }
-        LiveError::ProviderMismatch { .. } => format!("{e}; make them agree"),
-        LiveError::Db(d) => db_error(d),
-        LiveError::SchemaNotSupported(_)
-        | LiveError::NoUrl { .. }
-        | LiveError::BadUrl { .. }
-        | LiveError::Plan(_) => e.to_string(),
+        ConnectError::ProviderMismatch { .. } => format!("{e}; make them agree"),
+        ConnectError::Live(l) => plan_error(l),
+        ConnectError::SchemaNotSupported(_)
+        | ConnectError::NoUrl { .. }
+        | ConnectError::BadUrl { .. } => e.to_string(),
     }
 }
 

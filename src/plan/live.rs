@@ -1,9 +1,8 @@
-//! Planning against a live database: resolve the target, connect, introspect what the
-//! plan needs, diff.
+//! Planning against a live database: connect, introspect what the plan needs, diff. It
+//! knows no config: the commands resolve the target (`commands::connect`).
 
-use crate::config::{Loaded, adapter::Adapter};
-use crate::db::{Db, DbError, Options, Target, TargetError};
-use crate::model::{Dialect, Engine};
+use crate::db::{Db, DbError, Options, Target};
+use crate::model::Dialect;
 use crate::schema::Schema;
 
 use super::{Plan, PlanError, diff};
@@ -16,113 +15,31 @@ pub struct Live {
     pub plan: Plan,
 }
 
-/// What a live command does for the configured adapter: connect (SQL adapters), or print
-/// guidance and exit 0 (an adapter that manages its own schema). Decided before
-/// connecting; it is no error.
-pub enum Route<T> {
-    Sql(T),
-    Guidance(String),
-}
-
-/// Why a live plan could not be made. The messages name config keys, never flags: the
-/// commands add what to do.
+/// Why a live plan could not be made: the database failed, or upstream refuses the plan.
 #[derive(Debug, thiserror::Error)]
 pub enum LiveError {
-    #[error("database.adapter is not set in {file}")]
-    NoAdapter { file: String },
-    /// `database.provider = "mssql"`.
-    #[error("does not support mssql: rustauth writes SQL Server SQL only")]
-    MssqlProvider,
-    /// The URL is an mssql one.
-    #[error("does not support mssql URLs: rustauth writes SQL Server SQL only")]
-    MssqlUrl,
-    /// `database.schema` on an engine without schemas (the 1.7 line).
-    #[error("database.schema: {0}")]
-    SchemaNotSupported(String),
-    #[error(
-        "no database URL: set {var} (database.url_env) in the environment or .env, or database.url in rustauth.toml"
-    )]
-    NoUrl { var: String },
-    #[error("{source_name}: {detail}")]
-    BadUrl { source_name: String, detail: String },
-    #[error("database.provider is {provider} but {source_name} is a {url} URL")]
-    ProviderMismatch {
-        provider: Dialect,
-        source_name: String,
-        url: Dialect,
-    },
     #[error(transparent)]
     Plan(#[from] PlanError),
     #[error(transparent)]
     Db(#[from] DbError),
 }
 
-/// Checks the adapter and resolves the target database of a config.
-pub fn target(loaded: &Loaded) -> Result<Route<Target>, LiveError> {
-    let config = &loaded.config;
-    match config.database.adapter.map(Adapter::guidance) {
-        None => {
-            return Err(LiveError::NoAdapter {
-                file: config
-                    .path
-                    .as_ref()
-                    .map(|p| p.display().to_string())
-                    .unwrap_or_else(|| "rustauth.toml".into()),
-            });
-        }
-        Some(Some(guidance)) => return Ok(Route::Guidance(guidance)),
-        Some(None) => {}
-    }
-    if config.database.provider == Some(Dialect::Mssql) {
-        return Err(LiveError::MssqlProvider);
-    }
-    let target = target_from_config(config, &loaded.env, &config.base_dir(&loaded.cwd))?;
-    if config.project.better_auth >= crate::model::Line::V1_7
-        && config.database.schema.is_some()
-        && target.engine != Engine::Postgres
-    {
-        return Err(LiveError::SchemaNotSupported(
-            crate::schema::schema_name_error(target.dialect()),
-        ));
-    }
-    Ok(Route::Sql(target))
-}
-
-/// Which plan to make.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PlanKind {
-    /// Upstream's plan only (what `generate` writes).
-    Upstream,
-    /// Upstream's plan, plus the missing indexes of a plan that stopped half-way (MySQL),
-    /// from the history table: what `migrate`, `db status` and `doctor` act on.
-    FinishInterrupted,
-}
-
-/// Connects and plans (or routes to the adapter's guidance).
+/// Connects to `target` and plans `schema` against it; `resume`: the history table to
+/// finish an interrupted plan from (see [`replan`]).
 pub async fn connect_and_plan(
-    loaded: &Loaded,
-    kind: PlanKind,
+    target: Target,
+    schema: Schema,
+    resume: Option<&str>,
     opts: &Options,
-) -> Result<Route<Live>, LiveError> {
-    let target = match target(loaded)? {
-        Route::Sql(t) => t,
-        Route::Guidance(g) => return Ok(Route::Guidance(g)),
-    };
-    let schema = loaded.config.schema();
+) -> Result<Live, LiveError> {
     let mut db = Db::open(&target, opts).await?;
-    let plan = replan(&mut db, &schema, resume_from(loaded, kind)).await?;
-    Ok(Route::Sql(Live {
+    let plan = replan(&mut db, &schema, resume).await?;
+    Ok(Live {
         target,
         db,
         schema,
         plan,
-    }))
-}
-
-/// The history table to finish an interrupted plan from, for this kind of plan.
-pub fn resume_from(loaded: &Loaded, kind: PlanKind) -> Option<&str> {
-    let history = loaded.config.database.history_table.as_str();
-    (kind == PlanKind::FinishInterrupted && !history.is_empty()).then_some(history)
+    })
 }
 
 /// Introspects and diffs again (after the lock is taken, say). Row counts are read only
@@ -187,49 +104,4 @@ pub fn name_error(plan: &Plan) -> Option<String> {
         1 => first.clone(),
         n => format!("{first} (and {} more name problem(s))", n - 1),
     })
-}
-
-/// The database a config names: the URL in the variable `database.url_env` names, else
-/// `database.url`; it must agree with `database.provider`. `base`: the folder relative
-/// SQLite paths are relative to.
-pub fn target_from_config(
-    config: &crate::config::Config,
-    env: &crate::config::Env,
-    base: &std::path::Path,
-) -> Result<Target, LiveError> {
-    let var = &config.database.url_env;
-    let (url, source_name) = match env.get_non_empty(var) {
-        Some(u) => (u, format!("${var}")),
-        None => match &config.database.url {
-            Some(u) if !u.is_empty() => (u.clone(), "database.url".to_string()),
-            _ => return Err(LiveError::NoUrl { var: var.clone() }),
-        },
-    };
-    let mismatch = |url: Dialect| match config.database.provider {
-        Some(provider) if provider != url => Some(LiveError::ProviderMismatch {
-            provider,
-            source_name: source_name.clone(),
-            url,
-        }),
-        _ => None,
-    };
-    let target = match Target::parse(&url, base) {
-        Ok(t) => t,
-        Err(TargetError::NotConnectable(d)) => {
-            return Err(mismatch(d).unwrap_or(LiveError::MssqlUrl));
-        }
-        Err(TargetError::Unparseable(detail)) => {
-            return Err(LiveError::BadUrl {
-                source_name,
-                detail,
-            });
-        }
-    };
-    if let Some(e) = mismatch(target.dialect()) {
-        return Err(e);
-    }
-    Ok(target.with_schema(
-        config.database.schema.clone(),
-        config.project.better_auth >= crate::model::Line::V1_7,
-    ))
 }
