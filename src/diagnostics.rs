@@ -36,7 +36,7 @@ impl ConfigState {
                 }
                 dirs.push(cwd.to_path_buf());
                 let env = Env::load(&dirs);
-                let message = crate::one_line(&e.to_string());
+                let message = crate::output::one_line(&e.to_string());
                 let error = scrub(&message, None, &env);
                 ConfigState {
                     loaded: None,

@@ -4,15 +4,18 @@
 //! Layers, each importing only those below it (README: Development, Architecture):
 //!
 //! ```text
-//! bin/ → cli (clap types) → commands/<name> (one command each; they never import each other)
-//!          → commands/connect (config → adapter route, Target, live plan) · commands/render
-//!            (the words and hints of the typed errors below)
-//!          → report, diagnostics (what several commands share)
-//!          → plan (diff, live planning, the schema check, engine name limits)
-//!          → schema (auth model, plugins per line) · sql (DDL text per dialect, row statements)
-//!          → db (the Driver contract, one file per engine, catalog, history table, rows)
-//!          → config (rustauth.toml, .env) · redact, url · secret · telemetry · output · fsutil
-//!          → model (Dialect, Engine, Line, IdStrategy, FieldType, OnDelete, Literal: imports nothing)
+//! bin/ → cli (clap types)
+//!      → commands/<name> (one command each; they never import each other)
+//!      → commands/connect (config → adapter route, Target, live plan) · commands/render
+//!        (the words and hints of the typed errors below)
+//!      → report (the plan report) · diagnostics (config state, scrubbing)
+//!      → telemetry · secret (signing secrets, read from the config's environment)
+//!      → config (rustauth.toml, .env → schema::Options) · plan (diff, live planning, the
+//!        schema check, engine name limits)
+//!      → schema (auth model, plugins per line) · sql (DDL text per dialect, row statements)
+//!      → db (the Driver contract, one file per engine, catalog, history table, rows)
+//!      → url · redact · output · fsutil · password · upstream
+//!      → model (Dialect, Engine, Line, IdStrategy, FieldType, OnDelete, Literal: imports nothing)
 //! ```
 
 pub mod cli;
@@ -112,18 +115,9 @@ where
         Err(e) => {
             // Belt and braces: every error passes the shared scrubber once more (URLs
             // redacted, `password=…` pairs masked), whatever layer built it.
-            let message = redact::redact_in_text(&one_line(&format!("{e:#}")), &[]);
+            let message = redact::redact_in_text(&output::one_line(&format!("{e:#}")), &[]);
             output::error(&message);
             Exit::Error.code()
         }
     }
-}
-
-/// Folds a message onto one line.
-pub fn one_line(s: &str) -> String {
-    s.split('\n')
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }

@@ -203,6 +203,15 @@ pub fn error(message: &str) {
     }
 }
 
+/// Folds a message onto one line.
+pub fn one_line(s: &str) -> String {
+    s.split('\n')
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::split_hint;

@@ -128,7 +128,11 @@ pub fn run(global: &Global, args: DoctorArgs) -> Result<Exit> {
     // Belt and braces: every message goes through the shared redaction once more (fixes
     // are built from names, paths and fixed text only).
     for c in checks.iter_mut() {
-        c.message = scrub(&crate::one_line(&c.message), state.config(), &state.env);
+        c.message = scrub(
+            &crate::output::one_line(&c.message),
+            state.config(),
+            &state.env,
+        );
     }
     let count = |s: Status| checks.iter().filter(|c| c.status == s).count();
     let failed = count(Status::Fail) > 0;

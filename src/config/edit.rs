@@ -94,7 +94,7 @@ pub fn remove_plugins(text: &str, path: &str, ids: &[String]) -> Result<PluginsE
 fn parse(text: &str, path: &str) -> Result<DocumentMut, EditError> {
     text.parse::<DocumentMut>().map_err(|e| EditError::Toml {
         path: path.to_string(),
-        message: crate::one_line(&e.to_string()),
+        message: crate::output::one_line(&e.to_string()),
     })
 }
 

@@ -311,7 +311,7 @@ impl Target {
     /// A driver's error as one line: repeated prefixes folded (`error with configuration:
     /// error with configuration: …`), secrets scrubbed.
     pub fn driver_message(&self, e: &dyn std::fmt::Display) -> String {
-        let text = crate::one_line(&e.to_string());
+        let text = crate::output::one_line(&e.to_string());
         let mut parts: Vec<&str> = Vec::new();
         for part in text.split(": ") {
             if parts.last() != Some(&part) {
