@@ -1,21 +1,26 @@
 //! rustauth: the server-side database and secret work of an auth stack that follows
 //! Better Auth, on its 1.7 and 1.6 lines.
 //!
-//! Layers, each importing only those below it (README: Development, Architecture):
+//! Layers, each importing only those below it (README: Development, Architecture;
+//! `tests/layers.rs` fails on an import up or sideways):
 //!
 //! ```text
-//! bin/ → cli (clap types)
-//!      → commands/<name> (one command each; they never import each other)
-//!      → commands/connect (config → adapter route, Target, live plan) · commands/render
-//!        (the words and hints of the typed errors below)
-//!      → report (the plan report) · diagnostics (config state, scrubbing)
-//!      → telemetry · secret (signing secrets, read from the config's environment)
-//!      → config (rustauth.toml, .env → schema::Options) · plan (diff, live planning, the
-//!        schema check, engine name limits)
-//!      → schema (auth model, plugins per line) · sql (DDL text per dialect, row statements)
-//!      → db (the Driver contract, one file per engine, catalog, history table, rows)
-//!      → url · redact · output · fsutil · password · upstream
-//!      → model (Dialect, Engine, Line, IdStrategy, FieldType, OnDelete, Literal: imports nothing)
+//! lib (run) → commands (dispatch only)
+//!   → commands/<name> (one command each; they never import each other)
+//!   → commands/render (the words and hints of the typed errors below)
+//!   → commands/context (global flags, loading) · connect (config → adapter route, Target,
+//!     live plan) · snapshot (generate's snapshots)
+//!   → cli (clap types)
+//!   → report (the plan report) · diagnostics (config state, scrubbing)
+//!   → secret (signing secrets, from the config's environment) · telemetry
+//!   → config (rustauth.toml, .env → schema::Options) · plan (diff, live planning, the
+//!     schema check, engine name limits)
+//!   → sql (DDL text per dialect, row statements)
+//!   → schema (auth model, plugins per line)
+//!   → db (the Driver contract, one file per engine, catalog, history table, rows)
+//!   → redact
+//!   → url · output · fsutil · password · upstream · exit
+//!   → model (Dialect, Engine, Line, IdStrategy, FieldType, OnDelete, Literal: imports nothing)
 //! ```
 
 pub mod cli;

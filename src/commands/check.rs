@@ -8,8 +8,8 @@ use std::time::Duration;
 use anyhow::Result;
 use serde_json::json;
 
-use super::Global;
 use super::connect::{self, Route};
+use super::context::Global;
 use crate::cli::CheckArgs;
 use crate::config::{self, ConfigError, adapter::Adapter};
 use crate::db::Db;
@@ -141,7 +141,7 @@ fn findings(global: &Global, timeout: Duration) -> Result<(String, Findings), Fa
         let mut db = Db::connect(&target, &render::read_only(timeout)).await?;
         db.introspect(&names, &[]).await
     };
-    let catalog = super::runtime()
+    let catalog = super::context::runtime()
         .map_err(|e| not_validated(e.to_string()))?
         .block_on(run)
         .map_err(|e| not_validated(render::db_error(&e)))?;

@@ -12,8 +12,8 @@ use rand::Rng;
 use serde_json::Value as Json;
 use time::OffsetDateTime;
 
-use super::Global;
 use super::connect::{self, Route};
+use super::context::Global;
 use crate::cli::CreateAdminArgs;
 use crate::db::Db;
 use crate::db::rows::{Param, Stmt};
@@ -74,7 +74,7 @@ pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
 
     let schema = config.schema();
     let timeout = Duration::from_secs(args.connect.connect_timeout);
-    super::runtime()?.block_on(async {
+    super::context::runtime()?.block_on(async {
         let target = match connect::target(&loaded) {
             Ok(Route::Sql(t)) => t,
             Ok(Route::Guidance(m)) => bail!(m),

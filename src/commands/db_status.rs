@@ -6,8 +6,8 @@ use std::time::Duration;
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
-use super::Global;
 use super::connect::{self, Route};
+use super::context::Global;
 use crate::cli::DbStatusArgs;
 use crate::exit::Exit;
 
@@ -16,7 +16,7 @@ use crate::sql::Ddl;
 
 pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
     let loaded = global.load(true)?;
-    super::runtime()?.block_on(async {
+    super::context::runtime()?.block_on(async {
         let opts = render::read_only(Duration::from_secs(args.connect.connect_timeout));
         let mut live = match connect::connect_and_plan(&loaded, connect::PlanKind::FinishInterrupted, &opts).await {
             Ok(Route::Sql(l)) => l,

@@ -13,7 +13,7 @@ use std::time::Duration;
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::Global;
+use super::context::Global;
 use crate::cli::DoctorArgs;
 use crate::config::{Config, adapter::Adapter};
 use crate::db::{Db, Target};
@@ -430,7 +430,7 @@ fn database_checks(state: &ConfigState, reach: &Reach, timeout: Duration) -> Res
     }
     let schema = loaded.config.schema();
     let resume = super::connect::resume_from(loaded, super::connect::PlanKind::FinishInterrupted);
-    let runtime = super::runtime()?;
+    let runtime = super::context::runtime()?;
     let checks = runtime.block_on(async {
         let mut db = match Db::connect(target, &super::render::read_only(timeout)).await {
             Ok(db) => db,

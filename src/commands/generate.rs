@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Result, bail};
 
-use super::Global;
+use super::context::Global;
 use crate::cli::GenerateArgs;
 use crate::config::adapter::Adapter;
 use crate::exit::Exit;
@@ -383,7 +383,7 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(Stri
     use super::connect::{self, Route};
     let opts =
         super::render::read_only(std::time::Duration::from_secs(args.connect.connect_timeout));
-    super::runtime()?.block_on(async {
+    super::context::runtime()?.block_on(async {
         match connect::connect_and_plan(loaded, connect::PlanKind::Upstream, &opts).await {
             Ok(Route::Sql(l)) => {
                 crate::report::print_notes(&l.plan);

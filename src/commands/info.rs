@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::Global;
+use super::context::Global;
 use crate::cli::InfoArgs;
 use crate::config::{Config, Env};
 use crate::diagnostics::{ConfigState, secret_vars};

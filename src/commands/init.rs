@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 
-use super::Global;
+use super::context::Global;
 use crate::cli::{Framework, InitArgs, InitProvider};
 use crate::config::{self, adapter::Adapter, edit, edit::EnvEntry};
 use crate::exit::Exit;
@@ -519,7 +519,7 @@ fn url_dialect(url: &str, cwd: &Path) -> std::result::Result<crate::model::Diale
 }
 
 fn check_plugin_ids(ids: &[String], line: Line) -> Result<()> {
-    match super::unknown_plugin_ids(ids, " in --plugins; nothing was written", line) {
+    match super::context::unknown_plugin_ids(ids, " in --plugins; nothing was written", line) {
         Some(message) => bail!(message),
         None => Ok(()),
     }

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use super::Global;
 use super::connect::{self, Route};
+use super::context::Global;
 use crate::cli::MigrateArgs;
 use crate::db::{ApplyError, Options, Outcome, Phase};
 use crate::exit::Exit;
@@ -26,7 +26,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         crate::telemetry::send(crate::telemetry::CLI_MIGRATE, outcome, &loaded.config)
     };
     let history_table = loaded.config.database.history_table.as_str();
-    super::runtime()?.block_on(async {
+    super::context::runtime()?.block_on(async {
         let opts = Options {
             connect_timeout: Duration::from_secs(args.connect.connect_timeout),
             lock_timeout: Duration::from_secs(args.lock_timeout),

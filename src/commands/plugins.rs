@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
-use super::Global;
+use super::context::Global;
 use crate::cli::{PluginIdsArgs, PluginsListArgs};
 use crate::config::{self, Config, edit};
 use crate::exit::Exit;
@@ -148,7 +148,7 @@ pub(crate) fn print_out(text: &str) -> Result<()> {
 /// Checks that every id is known (else an error listing the valid ids) and removes
 /// duplicates, keeping the first.
 fn known_ids(ids: &[String], line: crate::model::Line) -> Result<Vec<String>> {
-    if let Some(message) = super::unknown_plugin_ids(ids, "; nothing changed", line) {
+    if let Some(message) = super::context::unknown_plugin_ids(ids, "; nothing changed", line) {
         bail!(message);
     }
     let mut out: Vec<String> = Vec::new();

@@ -3,7 +3,7 @@
 use anyhow::Result;
 use serde_json::{Value, json};
 
-use super::Global;
+use super::context::Global;
 use crate::cli::{SchemaFormat, SchemaPrintArgs};
 use crate::exit::Exit;
 use crate::model::{Dialect, IdStrategy};

@@ -6,7 +6,7 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 
-use super::Global;
+use super::context::Global;
 use crate::cli::{SecretArgs, SecretFormat};
 use crate::exit::Exit;
 use crate::secret::{self, Encoding, Finding, Severity};
