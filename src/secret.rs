@@ -441,7 +441,7 @@ fn strength(value: &str, subject: &str, production: bool) -> Vec<Finding> {
             production,
             format!(
                 "{subject} looks low-entropy: about {} bits by Better Auth's estimate (length × log2 of distinct characters), below {MIN_ENTROPY_BITS}; use a randomly generated secret",
-                bits.floor() as u64
+                bits.floor()
             ),
         ));
     }

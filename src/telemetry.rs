@@ -126,7 +126,7 @@ pub fn snapshot(config: &Config, adapter_override: Option<Adapter>) -> Value {
         .sum();
     json!({
         "adapter": adapter,
-        "provider": config.database.provider.map(|p| p.name()),
+        "provider": config.database.provider.map(super::model::Dialect::name),
         "plugins": plugin_ids,
         "generate_id": config.database.generate_id.name(),
         "rate_limit_storage": config.rate_limit.storage.name(),

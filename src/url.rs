@@ -289,7 +289,9 @@ pub fn form_decode(s: &str) -> String {
 }
 
 fn hex(c: u8) -> Option<u8> {
-    (c as char).to_digit(16).map(|d| d as u8)
+    (c as char)
+        .to_digit(16)
+        .map(|d| u8::try_from(d).expect("a hex digit is below 16"))
 }
 
 #[cfg(test)]

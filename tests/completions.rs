@@ -320,7 +320,10 @@ fn elvish_values() -> (BTreeMap<String, Vec<String>>, BTreeMap<String, Vec<Strin
 }
 
 fn strings(values: &[&str]) -> Vec<String> {
-    values.iter().map(|v| v.to_string()).collect()
+    values
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect()
 }
 
 /// What each option and command completes, the same in both scripts.

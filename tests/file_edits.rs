@@ -98,7 +98,7 @@ fn concurrent_plugins_add_keeps_every_id() {
         assert!(r.stdout.contains("enabled "), "{}", r.both());
     }
     let got: BTreeSet<String> = enabled(d).into_iter().collect();
-    let want: BTreeSet<String> = ids.iter().map(|s| s.to_string()).collect();
+    let want: BTreeSet<String> = ids.iter().map(std::string::ToString::to_string).collect();
     assert_eq!(got, want);
     assert!(
         std::fs::read_to_string(d.join("rustauth.toml"))
@@ -244,7 +244,7 @@ fn concurrent_generate_of_one_plan_writes_it_once() {
         .map(|_| {
             ["generate", "--dialect", "postgres", "--output-dir", "m"]
                 .iter()
-                .map(|s| s.to_string())
+                .map(std::string::ToString::to_string)
                 .collect()
         })
         .collect();

@@ -93,7 +93,12 @@ fn by_flags_in_an_empty_folder() {
 
     let c = loads(d);
     assert_eq!(c.project.framework.as_deref(), Some("actix-web"));
-    assert_eq!(c.database.adapter.map(|a| a.name()), Some("sqlx"));
+    assert_eq!(
+        c.database
+            .adapter
+            .map(rustauth::config::adapter::Adapter::name),
+        Some("sqlx")
+    );
     assert_eq!(c.database.provider, Some(Provider::Postgres));
     assert_eq!(c.database.url_env, "DATABASE_URL");
     assert_eq!(c.security.secret_env, "RUSTAUTH_SECRET");

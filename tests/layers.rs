@@ -91,6 +91,11 @@ fn target_of(path: &str, from: &str, file_dir_is_module: bool) -> Option<String>
         }
         "super" if from.starts_with("commands::") => {
             let s = segs.next()?;
+            if s == "super" {
+                // `super::super::x` from a command: the crate root's `x`.
+                let rest: Vec<&str> = segs.collect();
+                return target_of(&format!("crate::{}", rest.join("::")), from, false);
+            }
             Some(match s {
                 "context" | "connect" | "render" | "snapshot" => format!("commands::{s}"),
                 _ if s.chars().next().is_some_and(char::is_lowercase) => "commands::<name>".into(),

@@ -80,7 +80,12 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 }
 
 fn assert_empty(db: &ScratchDb, what: &str) {
-    let names: Vec<String> = db.catalog().names().iter().map(|s| s.to_string()).collect();
+    let names: Vec<String> = db
+        .catalog()
+        .names()
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     assert!(names.is_empty(), "{what}: the database changed: {names:?}");
 }
 

@@ -294,7 +294,11 @@ mod tests {
         cmd.set_bin_name("tool");
         cmd.build();
         let s = Sites::of(&cmd);
-        let v = |xs: &[&str]| xs.iter().map(|x| x.to_string()).collect::<Vec<_>>();
+        let v = |xs: &[&str]| {
+            xs.iter()
+                .map(std::string::ToString::to_string)
+                .collect::<Vec<_>>()
+        };
         for path in ["tool", "tool;add", "tool;add;more"] {
             for opt in ["--color", "-c"] {
                 assert!(

@@ -118,7 +118,7 @@ pub fn run(global: &Global, args: DoctorArgs) -> Result<Exit> {
     let timeout = Duration::from_secs(args.connect.connect_timeout);
     let mut checks = run_checks(global, &state, timeout, production)?;
     if production {
-        for c in checks.iter_mut() {
+        for c in &mut checks {
             if c.status == Status::Warn {
                 c.status = Status::Fail;
                 c.message.push_str(" (a failure in production)");
@@ -127,7 +127,7 @@ pub fn run(global: &Global, args: DoctorArgs) -> Result<Exit> {
     }
     // Belt and braces: every message goes through the shared redaction once more (fixes
     // are built from names, paths and fixed text only).
-    for c in checks.iter_mut() {
+    for c in &mut checks {
         c.message = scrub(
             &crate::output::one_line(&c.message),
             state.config(),

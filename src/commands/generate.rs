@@ -59,7 +59,7 @@ fn run_inner(global: &Global, args: GenerateArgs) -> Result<Exit> {
     let track = |outcome: &'static str| {
         record_outcome(outcome);
         let event = crate::telemetry::CLI_GENERATE;
-        crate::telemetry::send_with_adapter(event, outcome, &loaded.config, adapter)
+        crate::telemetry::send_with_adapter(event, outcome, &loaded.config, adapter);
     };
     if let Some(guidance) = adapter.and_then(Adapter::guidance) {
         crate::output::say(&guidance);

@@ -191,7 +191,7 @@ fn config_values(c: &Config) -> BTreeMap<String, Value> {
 fn schema_json(c: &Config) -> Value {
     let schema = c.schema();
     json!({
-        "provider": c.database.provider.map(|p| p.name()),
+        "provider": c.database.provider.map(crate::model::Dialect::name),
         "generate_id": schema.id.name(),
         "plugins": c.plugins.enabled,
         "table_count": schema.tables.len(),
@@ -353,7 +353,7 @@ fn requirement(spec: &toml::Value, key: &str, ws_deps: &toml::Table) -> String {
     match spec {
         toml::Value::String(s) => s.clone(),
         toml::Value::Table(t) => {
-            if t.get("workspace").and_then(|v| v.as_bool()) == Some(true) {
+            if t.get("workspace").and_then(toml::Value::as_bool) == Some(true) {
                 return ws_deps
                     .get(key)
                     .map(|s| requirement(s, key, &toml::Table::new()))
@@ -479,7 +479,7 @@ fn print_human(r: &Value) {
         (_, Some(e)) => println!("Config:      invalid: {e}"),
         (Some(p), None) => println!("Config:      {p}"),
         (None, None) => {
-            println!("Config:      none (no rustauth.toml; `rustauth init` creates one)")
+            println!("Config:      none (no rustauth.toml; `rustauth init` creates one)");
         }
     }
     if let Some(values) = c["values"].as_object() {

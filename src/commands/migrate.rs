@@ -23,7 +23,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
     let last_outcome = std::cell::Cell::new("failed");
     let track = |outcome: &'static str| {
         last_outcome.set(outcome);
-        crate::telemetry::send(crate::telemetry::CLI_MIGRATE, outcome, &loaded.config)
+        crate::telemetry::send(crate::telemetry::CLI_MIGRATE, outcome, &loaded.config);
     };
     let history_table = loaded.config.database.history_table.as_str();
     super::context::runtime()?.block_on(async {
@@ -126,7 +126,7 @@ pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         match &outcome {
             Ok(Applied::Yes) => {
                 applied = true;
-                track("migrated")
+                track("migrated");
             }
             Ok(Applied::AlreadyDone) => track("no_changes"),
             Err(_) => track("failed"),

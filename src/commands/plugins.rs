@@ -19,7 +19,11 @@ use crate::schema::Impact;
 fn plugin_impact(config: &Config, spec: &plugins::PluginSpec) -> Impact {
     let mut base = config.clone();
     let line = config.project.better_auth;
-    base.plugins.enabled = spec.requires(line).iter().map(|s| s.to_string()).collect();
+    base.plugins.enabled = spec
+        .requires(line)
+        .iter()
+        .map(std::string::ToString::to_string)
+        .collect();
     let mut with = base.clone();
     with.plugins.enabled.push(spec.id.to_string());
     Impact::between(&base.schema(), &with.schema())

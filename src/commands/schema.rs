@@ -14,7 +14,7 @@ pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
     let loaded = global.load(false)?;
     let dialect = args
         .dialect
-        .map(|d| d.provider())
+        .map(crate::cli::DialectArg::provider)
         .or(loaded.config.database.provider)
         .unwrap_or(Dialect::Sqlite);
     let schema = loaded.config.schema();

@@ -229,7 +229,7 @@ pub fn after(before: Option<&Catalog>, schema: &Schema, dialect: Dialect) -> Cat
             columns.push(CatalogColumn {
                 name: c.name.clone(),
                 max_bytes: max_bytes(&ty, dialect),
-                data_type: ty.to_string(),
+                data_type: ty.clone(),
                 nullable: !c.required,
                 has_default: crate::sql::column_default(c, dialect).is_some(),
             });

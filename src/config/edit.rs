@@ -138,7 +138,7 @@ fn enabled_array<'d>(
             t.set_implicit(false);
             if let Some(first_child) = t
                 .iter()
-                .filter_map(|(_, item)| item.as_table().and_then(|c| c.position()))
+                .filter_map(|(_, item)| item.as_table().and_then(toml_edit::Table::position))
                 .min()
             {
                 // Put the header before its first sub-table.
@@ -535,7 +535,7 @@ mod tests {
     use super::*;
 
     fn ids(v: &[&str]) -> Vec<String> {
-        v.iter().map(|s| s.to_string()).collect()
+        v.iter().map(std::string::ToString::to_string).collect()
     }
 
     #[test]

@@ -350,12 +350,12 @@ impl Parser<'_> {
             match item {
                 Item::Table(t) => self.check_text(t, &here)?,
                 Item::ArrayOfTables(a) => {
-                    for t in a.iter() {
+                    for t in a {
                         self.check_text(t, &here)?;
                     }
                 }
                 Item::Value(v) if k != "default" => {
-                    self.check_value(v, &here, item.span().or_else(|| key.span()))?
+                    self.check_value(v, &here, item.span().or_else(|| key.span()))?;
                 }
                 _ => {}
             }
@@ -372,7 +372,7 @@ impl Parser<'_> {
                 )))
             }
             Value::Array(a) => {
-                for e in a.iter() {
+                for e in a {
                     self.check_value(e, here, span.clone())?;
                 }
                 Ok(())

@@ -308,7 +308,7 @@ impl Db {
             return Ok(());
         }
         let with_rows = each!(self, d => d.tables_with_rows(&checks).await)?;
-        for t in catalog.tables.iter_mut() {
+        for t in &mut catalog.tables {
             t.has_rows = with_rows.contains(&t.name);
         }
         Ok(())
@@ -326,12 +326,12 @@ impl Db {
     /// SQLite: removes the file this run created (it was missing), when it is still
     /// empty: a migrate that applied nothing leaves nothing behind.
     pub async fn discard_created(&mut self) {
-        each!(self, d => d.discard_created().await)
+        each!(self, d => d.discard_created().await);
     }
 
     /// Releases the lock (and, on SQLite, rolls back a transaction still open).
     pub async fn unlock(&mut self) {
-        each!(self, d => d.unlock().await)
+        each!(self, d => d.unlock().await);
     }
 
     /// Runs the statements and records them in the history table: all or nothing on

@@ -31,7 +31,7 @@ fn error_number(e: &sqlx::Error) -> Option<u16> {
     match e {
         sqlx::Error::Database(d) => d
             .try_downcast_ref::<MySqlDatabaseError>()
-            .map(|m| m.number()),
+            .map(MySqlDatabaseError::number),
         _ => None,
     }
 }
@@ -54,13 +54,19 @@ fn timeout_secs(d: Duration) -> u64 {
 fn describe_session(r: &MySqlRow) -> String {
     let id: i64 = r
         .try_get::<i64, _>(0)
-        .or_else(|_| r.try_get::<u64, _>(0).map(|v| v as i64))
+        .or_else(|_| {
+            r.try_get::<u64, _>(0)
+                .map(|v| i64::try_from(v).unwrap_or(i64::MAX))
+        })
         .unwrap_or(0);
     let user: String = r.try_get(1).unwrap_or_default();
     let host: String = r.try_get(2).unwrap_or_default();
     let secs: i64 = r
         .try_get::<i64, _>(3)
-        .or_else(|_| r.try_get::<u64, _>(3).map(|v| v as i64))
+        .or_else(|_| {
+            r.try_get::<u64, _>(3)
+                .map(|v| i64::try_from(v).unwrap_or(i64::MAX))
+        })
         .unwrap_or(0);
     if user.is_empty() {
         format!("connection {id} (for {secs} s)")
@@ -156,7 +162,7 @@ impl Mysql {
     async fn get_lock(&mut self, secs: u64) -> Result<Option<i64>> {
         sqlx::query_scalar("select get_lock(?, ?)")
             .bind(self.lock_name())
-            .bind(secs as i64)
+            .bind(i64::try_from(secs).unwrap_or(i64::MAX))
             .fetch_one(&mut self.conn)
             .await
             .map_err(|e| self.err("cannot take the migration lock on", e))

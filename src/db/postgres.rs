@@ -401,7 +401,7 @@ impl Postgres {
     /// `, held by pid 4711 (application_name "rustauth", 10.0.0.7, transaction open for
     /// 3 s)`, or "" when the server does not show it. Runs in the migration transaction.
     async fn lock_holder(&mut self) -> String {
-        let key = self.lock_key() as u64;
+        let key = self.lock_key().cast_unsigned();
         let r = query(
             "select a.pid, coalesce(a.application_name, ''), coalesce(host(a.client_addr), 'local'), \
                coalesce(extract(epoch from now() - coalesce(a.xact_start, a.query_start))::bigint, 0) \
@@ -411,8 +411,8 @@ impl Postgres {
                and l.database = (select oid from pg_catalog.pg_database where datname = current_database()) \
              limit 1",
         )
-        .bind((key >> 32) as i64)
-        .bind((key & 0xffff_ffff) as i64)
+        .bind(i64::from(u32::try_from(key >> 32).expect("the high 32 bits")))
+        .bind(i64::from(u32::try_from(key & 0xffff_ffff).expect("the low 32 bits")))
         .fetch_optional(&mut self.conn)
         .await;
         match r {

@@ -72,7 +72,7 @@ fn postgres_endpoint(
             ["/var/run/postgresql", "/private/tmp", "/tmp"]
                 .iter()
                 .find(|d| exists(&Path::new(d).join(format!(".s.PGSQL.{default_port}"))))
-                .map_or_else(|| "localhost".to_string(), |d| d.to_string())
+                .map_or_else(|| "localhost".to_string(), std::string::ToString::to_string)
         });
     let mut port = default_port;
     let mut database = env("PGDATABASE");
@@ -106,7 +106,7 @@ fn postgres_endpoint(
             "port" => {
                 port = v.parse().map_err(|_| {
                     "unparseable database URL: the port in the query is not a number from 0 to 65535".to_string()
-                })?
+                })?;
             }
             "dbname" => database = Some(v),
             _ => {}

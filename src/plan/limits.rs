@@ -231,7 +231,7 @@ pub fn check(
                     Dialect::Mysql => format!("{table}\0{}", fold(index, dialect)),
                     _ => fold(index, dialect),
                 };
-                if let Some(other) = index_names.insert(key, table.to_string()) {
+                if let Some(other) = index_names.insert(key, table.clone()) {
                     problems.push(format!(
                         "index \"{index}\" on table \"{table}\" has the name of another index the plan creates on table \"{other}\" ({}: index names must be unique{}); rename one of the tables or columns it is made of",
                         engine(dialect),

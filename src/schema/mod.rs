@@ -293,7 +293,7 @@ fn auth_tables(config: &Options<'_>) -> IndexMap<String, AuthTable> {
         }
     }
     // Tables only extended (no plugin defines them in full) take them last.
-    for (key, entry) in plugin_tables.iter_mut() {
+    for (key, entry) in &mut plugin_tables {
         if !core::CORE_KEYS.contains(&key.as_str()) && !with_additional.contains(key) {
             additional(key, &mut entry.fields, false);
         }
@@ -332,7 +332,7 @@ fn auth_tables(config: &Options<'_>) -> IndexMap<String, AuthTable> {
                 AuthTable {
                     model_name: key,
                     fields,
-                    order: Some(i as u32 + 1),
+                    order: Some(u32::try_from(i + 1).expect("a handful of core tables")),
                     indexes: def.indexes,
                 },
             );
@@ -378,12 +378,12 @@ fn auth_tables(config: &Options<'_>) -> IndexMap<String, AuthTable> {
     }
 
     // Renames from [models.<key>]: model name, and column names of every field.
-    for (key, table) in out.iter_mut() {
+    for (key, table) in &mut out {
         let Some(m) = model(key) else { continue };
         if let Some(name) = &m.model_name {
             table.model_name = name.clone();
         }
-        for (fkey, f) in table.fields.iter_mut() {
+        for (fkey, f) in &mut table.fields {
             if let Some(col) = m.fields.get(fkey) {
                 let explicit = m
                     .additional_fields

@@ -252,7 +252,7 @@ fn renames_that_collide_are_refused() {
     let mut c = Config::default();
     c.plugins.enabled = crate::schema::plugins::ids(Line::V1_7)
         .iter()
-        .map(|s| s.to_string())
+        .map(std::string::ToString::to_string)
         .collect();
     assert_eq!(
         rename_collisions(&c.schema_options()),

@@ -61,11 +61,12 @@ pub fn index_string_length(table: &Table, column: &str, dialect: Dialect) -> Opt
         .peekable();
     containing.peek()?;
     Some(containing.fold(cap, |len, index| {
-        let strings = index.columns.iter().filter(|c| is_string(c)).count() as u32;
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        let strings = count(index.columns.iter().filter(|c| is_string(c)).count());
         if strings == 0 {
             return len;
         }
-        let others = index.columns.len() as u32 - strings;
+        let others = count(index.columns.len()) - strings;
         let share = budget.saturating_sub(16 * others).max(1) / per_char / strings;
         len.min(share)
     }))
