@@ -9,7 +9,7 @@ use crate::redact::{self, redact_in_text};
 
 /// The config as `info` and `doctor` see it: loaded, or why not, with the environment
 /// (`.env` files read even when the config is broken).
-pub struct ConfigState {
+pub(crate) struct ConfigState {
     pub loaded: Option<Loaded>,
     /// The file that was found (or named by `--config`), whether or not it loaded.
     pub path: Option<PathBuf>,
@@ -20,7 +20,7 @@ pub struct ConfigState {
 
 impl ConfigState {
     /// `explicit`: `--config`; `line`: `--better-auth`.
-    pub fn load(cwd: &Path, explicit: Option<&Path>, line: Option<Line>) -> ConfigState {
+    pub(crate) fn load(cwd: &Path, explicit: Option<&Path>, line: Option<Line>) -> ConfigState {
         let path = config::locate(cwd, explicit).ok().flatten();
         match config::load(cwd, explicit, false, line) {
             Ok(loaded) => ConfigState {
@@ -56,14 +56,14 @@ impl ConfigState {
         }
     }
 
-    pub fn config(&self) -> Option<&Config> {
+    pub(crate) fn config(&self) -> Option<&Config> {
         self.loaded.as_ref().map(|l| &l.config)
     }
 }
 
 /// The variables whose values must never be printed for this config: the database URL
 /// variable, `database.url`, and every secret variable, with the secret parts of URLs.
-pub fn known_secrets(config: Option<&Config>, env: &Env) -> Vec<String> {
+pub(crate) fn known_secrets(config: Option<&Config>, env: &Env) -> Vec<String> {
     let defaults = Config::default();
     let c = config.unwrap_or(&defaults);
     let mut out = Vec::new();
@@ -95,13 +95,13 @@ pub fn known_secrets(config: Option<&Config>, env: &Env) -> Vec<String> {
 }
 
 /// Scrubs a message of every known secret (and URL user info, `password=` pairs).
-pub fn scrub(text: &str, config: Option<&Config>, env: &Env) -> String {
+pub(crate) fn scrub(text: &str, config: Option<&Config>, env: &Env) -> String {
     let secrets = known_secrets(config, env);
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
     redact_in_text(text, &refs)
 }
 
 /// The secret variables, in lookup order (`security.secret_env` first).
-pub fn secret_vars(secret_env: &str) -> Vec<String> {
+pub(crate) fn secret_vars(secret_env: &str) -> Vec<String> {
     crate::secret::lookup_order(secret_env)
 }

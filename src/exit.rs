@@ -2,7 +2,7 @@
 
 /// The outcome of a command, as a process exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
+pub(crate) enum Exit {
     /// 0: done.
     Ok = 0,
     /// 1: an error (bad config, unreachable database, refused plan, …).
@@ -14,7 +14,7 @@ pub enum Exit {
 }
 
 impl Exit {
-    pub fn code(self) -> i32 {
+    pub(crate) fn code(self) -> i32 {
         self as i32
     }
 }

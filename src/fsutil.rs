@@ -18,11 +18,11 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 
 /// How long [`lock_dir`] waits for another rustauth before giving up.
-pub const LOCK_WAIT: Duration = Duration::from_secs(60);
+pub(crate) const LOCK_WAIT: Duration = Duration::from_secs(60);
 
 /// The path a write to `path` changes: `path` itself, or, when it is a symlink (a chain
 /// of them), the file it points at, which may not exist yet.
-pub fn resolve_link(path: &Path) -> PathBuf {
+pub(crate) fn resolve_link(path: &Path) -> PathBuf {
     let mut p = path.to_path_buf();
     for _ in 0..40 {
         match std::fs::read_link(&p) {
@@ -49,18 +49,17 @@ fn folder_of(path: &Path) -> PathBuf {
 
 /// An advisory lock on a folder, released when dropped.
 #[derive(Debug)]
-pub struct DirLock {
+pub(crate) struct DirLock {
     _file: File,
-    pub dir: PathBuf,
 }
 
 /// Locks the folder `dir` (created when missing) for this process, waiting up to
 /// [`LOCK_WAIT`] for another rustauth that holds it.
-pub fn lock_dir(dir: &Path) -> Result<DirLock> {
+pub(crate) fn lock_dir(dir: &Path) -> Result<DirLock> {
     lock_dir_waiting(dir, LOCK_WAIT)
 }
 
-pub fn lock_dir_waiting(dir: &Path, wait: Duration) -> Result<DirLock> {
+pub(crate) fn lock_dir_waiting(dir: &Path, wait: Duration) -> Result<DirLock> {
     std::fs::create_dir_all(dir)
         .with_context(|| format!("cannot create folder {}", dir.display()))?;
     let file = File::open(dir).with_context(|| format!("cannot lock {}", dir.display()))?;
@@ -68,10 +67,7 @@ pub fn lock_dir_waiting(dir: &Path, wait: Duration) -> Result<DirLock> {
     loop {
         match file.try_lock() {
             Ok(()) => {
-                return Ok(DirLock {
-                    _file: file,
-                    dir: dir.to_path_buf(),
-                });
+                return Ok(DirLock { _file: file });
             }
             Err(std::fs::TryLockError::WouldBlock) if start.elapsed() < wait => {
                 std::thread::sleep(Duration::from_millis(10));
@@ -90,7 +86,7 @@ pub fn lock_dir_waiting(dir: &Path, wait: Duration) -> Result<DirLock> {
 
 /// Locks the folders that hold `paths` (symlinks resolved), each once, in a fixed order
 /// (so two runs never wait for each other crosswise).
-pub fn lock_dirs_of(paths: &[&Path]) -> Result<Vec<DirLock>> {
+pub(crate) fn lock_dirs_of(paths: &[&Path]) -> Result<Vec<DirLock>> {
     let mut dirs: Vec<PathBuf> = paths
         .iter()
         .map(|p| {
@@ -141,7 +137,7 @@ fn alive(pid: u32) -> bool {
 
 /// Removes the temporary files that runs which no longer exist (killed half-way) left in
 /// `dir`. They may hold secrets (an `.env` being written).
-pub fn remove_stale_temps(dir: &Path) {
+pub(crate) fn remove_stale_temps(dir: &Path) {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return;
     };
@@ -196,7 +192,7 @@ fn write_temp(target: &Path, contents: &[u8], mode: Option<u32>) -> Result<PathB
 /// Writes `contents` to `path` atomically, through a symlink to its target; `mode`
 /// (Unix) is set on the temporary file before any byte is written, so a secret file is
 /// never readable by others.
-pub fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<()> {
     let target = resolve_link(path);
     let tmp = write_temp(&target, contents, mode)?;
     match std::fs::rename(&tmp, &target) {
@@ -210,7 +206,7 @@ pub fn write_atomic(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(
 
 /// Why [`write_new`] did not write.
 #[derive(Debug)]
-pub enum NewFileError {
+pub(crate) enum NewFileError {
     /// The name is taken.
     Exists,
     Other(anyhow::Error),
@@ -218,7 +214,11 @@ pub enum NewFileError {
 
 /// Creates `path` with `contents`, atomically, only if nothing has that name yet (a
 /// symlink counts as taken). The name appears with all its bytes or not at all.
-pub fn write_new(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(), NewFileError> {
+pub(crate) fn write_new(
+    path: &Path,
+    contents: &[u8],
+    mode: Option<u32>,
+) -> Result<(), NewFileError> {
     if std::fs::symlink_metadata(path).is_ok() {
         return Err(NewFileError::Exists);
     }
@@ -264,7 +264,7 @@ pub fn write_new(path: &Path, contents: &[u8], mode: Option<u32>) -> Result<(), 
 /// Opens `path` for reading when it is a regular file. Opened without blocking (a FIFO's
 /// open waits for a writer), then checked on the open file, so nothing can be swapped
 /// in between.
-pub fn open_regular(path: &Path) -> Option<std::fs::File> {
+pub(crate) fn open_regular(path: &Path) -> Option<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
     #[cfg(unix)]
@@ -277,7 +277,7 @@ pub fn open_regular(path: &Path) -> Option<std::fs::File> {
 }
 
 /// The first line of a regular file (without its line break).
-pub fn first_line(path: &Path) -> Option<String> {
+pub(crate) fn first_line(path: &Path) -> Option<String> {
     use std::io::BufRead;
     let f = open_regular(path)?;
     let mut first = String::new();

@@ -24,24 +24,24 @@
 //! ```
 
 pub mod cli;
-pub mod commands;
+pub(crate) mod commands;
 pub mod config;
-pub mod db;
-pub mod diagnostics;
-pub mod exit;
-pub mod fsutil;
+pub(crate) mod db;
+pub(crate) mod diagnostics;
+pub(crate) mod exit;
+pub(crate) mod fsutil;
 pub mod model;
-pub mod output;
+pub(crate) mod output;
 pub mod password;
-pub mod plan;
-pub mod redact;
-pub mod report;
+pub(crate) mod plan;
+pub(crate) mod redact;
+pub(crate) mod report;
 pub mod schema;
 pub mod secret;
-pub mod sql;
-pub mod telemetry;
-pub mod upstream;
-pub mod url;
+pub(crate) mod sql;
+pub(crate) mod telemetry;
+pub(crate) mod upstream;
+pub(crate) mod url;
 
 use std::ffi::OsString;
 

@@ -3,12 +3,12 @@
 use std::io::IsTerminal;
 
 /// Whether stdin and stderr are terminals (a prompt can be answered).
-pub fn interactive() -> bool {
+pub(crate) fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 /// Asks a yes/no question on a terminal; `None` when there is no terminal to ask on.
-pub fn confirm(question: &str, default: bool) -> Option<bool> {
+pub(crate) fn confirm(question: &str, default: bool) -> Option<bool> {
     if !interactive() {
         return None;
     }
@@ -22,22 +22,22 @@ pub fn confirm(question: &str, default: bool) -> Option<bool> {
 static VERBOSE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `--verbose`: progress notices also when stderr is not a terminal.
-pub fn set_verbose(on: bool) {
+pub(crate) fn set_verbose(on: bool) {
     VERBOSE.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
 /// Whether progress notices (what a long wait waits for) are printed: when stderr is a
 /// terminal, or with `--verbose`.
-pub fn notices() -> bool {
+pub(crate) fn notices() -> bool {
     !quiet()
         && (VERBOSE.load(std::sync::atomic::Ordering::Relaxed) || std::io::stderr().is_terminal())
 }
 
 /// How long a wait lasts before its notice is printed.
-pub const NOTICE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+pub(crate) const NOTICE_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Prints one progress notice on stderr (see [`notices`]).
-pub fn notice(message: &str) {
+pub(crate) fn notice(message: &str) {
     if notices() {
         eprintln!("{message}");
     }
@@ -45,7 +45,7 @@ pub fn notice(message: &str) {
 
 /// Awaits `fut`; when it is still pending after [`NOTICE_AFTER`], prints `message()` once
 /// (see [`notices`]) and goes on waiting.
-pub async fn announce_slow<F: std::future::Future>(
+pub(crate) async fn announce_slow<F: std::future::Future>(
     fut: F,
     message: impl FnOnce() -> String,
 ) -> F::Output {
@@ -60,7 +60,7 @@ pub async fn announce_slow<F: std::future::Future>(
 static JSON: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `--json`: the command prints one JSON document on stdout; its human lines are left out.
-pub fn set_json(on: bool) {
+pub(crate) fn set_json(on: bool) {
     JSON.store(on, std::sync::atomic::Ordering::Relaxed);
     if on {
         set_quiet(true);
@@ -68,12 +68,12 @@ pub fn set_json(on: bool) {
 }
 
 /// Whether `--json` is on.
-pub fn json() -> bool {
+pub(crate) fn json() -> bool {
     JSON.load(std::sync::atomic::Ordering::Relaxed)
 }
 
 /// A human result line on stdout (left out under `--json`).
-pub fn say(line: &str) {
+pub(crate) fn say(line: &str) {
     if !JSON.load(std::sync::atomic::Ordering::Relaxed) {
         println!("{line}");
     }
@@ -82,11 +82,11 @@ pub fn say(line: &str) {
 static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// `-q/--quiet`: no notices, warnings or summaries; results and errors only.
-pub fn set_quiet(on: bool) {
+pub(crate) fn set_quiet(on: bool) {
     QUIET.store(on, std::sync::atomic::Ordering::Relaxed);
 }
 
-pub fn quiet() -> bool {
+pub(crate) fn quiet() -> bool {
     QUIET.load(std::sync::atomic::Ordering::Relaxed)
 }
 
@@ -95,13 +95,13 @@ static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
 
 /// When labels are coloured (`--color`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Color {
+pub(crate) enum Color {
     Auto,
     Always,
     Never,
 }
 
-pub fn set_color(choice: Color) {
+pub(crate) fn set_color(choice: Color) {
     let v = match choice {
         Color::Auto => 0,
         Color::Always => 1,
@@ -113,7 +113,7 @@ pub fn set_color(choice: Color) {
 /// Whether labels on stderr are coloured: `--color always`; never with `--color never`;
 /// by default on a terminal unless `NO_COLOR` is set (any value) or `CLICOLOR=0`, and
 /// always with `CLICOLOR_FORCE` set (not `0`).
-pub fn color_stderr() -> bool {
+pub(crate) fn color_stderr() -> bool {
     match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
         1 => true,
         2 => false,
@@ -145,7 +145,7 @@ fn label(text: &str, color: anstyle::AnsiColor) -> String {
 }
 
 /// A warning on stderr (`warning: …`), unless `--quiet`.
-pub fn warn(message: &str) {
+pub(crate) fn warn(message: &str) {
     if !quiet() {
         eprintln!(
             "{} {message}",
@@ -164,7 +164,7 @@ const HINT_VERBS: &[&str] = &[
 /// Splits a message into what failed and what to do: at the first `; <verb> …` (or
 /// `, then <verb>`) whose verb is a fix. Suffixes such as `; nothing was written` stay
 /// with what failed.
-pub fn split_hint(message: &str) -> (String, Option<String>) {
+pub(crate) fn split_hint(message: &str) -> (String, Option<String>) {
     let mut search = 0;
     while let Some(i) = message[search..].find("; ").map(|i| i + search) {
         let rest = &message[i + 2..];
@@ -195,7 +195,7 @@ pub fn split_hint(message: &str) -> (String, Option<String>) {
 
 /// Prints an error as `error: <what>` and, when the message says what to do, a `help:`
 /// line, coloured like clap's on a terminal.
-pub fn error(message: &str) {
+pub(crate) fn error(message: &str) {
     let (what, hint) = split_hint(message);
     eprintln!("{} {what}", label("error:", anstyle::AnsiColor::Red));
     if let Some(h) = hint {
@@ -204,7 +204,7 @@ pub fn error(message: &str) {
 }
 
 /// Folds a message onto one line.
-pub fn one_line(s: &str) -> String {
+pub(crate) fn one_line(s: &str) -> String {
     s.split('\n')
         .map(str::trim)
         .filter(|l| !l.is_empty())

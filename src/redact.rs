@@ -17,16 +17,16 @@
 use crate::url::{ParsedUrl, form_decode, percent_decode};
 
 /// What a secret value is replaced with.
-pub const REDACTED: &str = "[redacted]";
+pub(crate) const REDACTED: &str = "[redacted]";
 /// What a URL that does not parse is shown as (never the value itself).
-pub const UNPARSEABLE: &str = "unparseable URL";
+pub(crate) const UNPARSEABLE: &str = "unparseable URL";
 /// What user info becomes in a redacted URL.
 const USERINFO_MASK: &str = "***:***@";
 /// What a secret query parameter's value becomes.
 const PARAM_MASK: &str = "***";
 /// Secrets shorter than this are not scrubbed from free text by [`redact_in_text`]
 /// (replacing every `ab` in a message would make it unreadable and protect nothing).
-pub const MIN_SCRUB_LEN: usize = 3;
+pub(crate) const MIN_SCRUB_LEN: usize = 3;
 
 /// Key endings that mark a value as secret (compared case-insensitively).
 const SECRET_KEY_SUFFIXES: &[&str] = &[
@@ -66,7 +66,7 @@ const SECRET_PARAM_PARTS: &[&str] = &[
 /// secrets, password, token, key, url, dsn or uri (and a few plurals and spellings of
 /// those), case-insensitively. `DATABASE_URL`, `apiKey`, `RUSTAUTH_SECRETS` are secret;
 /// `url_env` and `secret_env` (which name a variable) are not.
-pub fn is_secret_key(key: &str) -> bool {
+pub(crate) fn is_secret_key(key: &str) -> bool {
     let k = key.trim().to_ascii_lowercase();
     SECRET_KEY_SUFFIXES.iter().any(|s| k.ends_with(s))
 }
@@ -79,7 +79,7 @@ fn is_url_key(key: &str) -> bool {
 /// A config or environment value as it may be shown: URL keys (`*url`, `*dsn`, `*uri`) go
 /// through [`redact_url`], other secret keys become `[redacted]`, and any other value that
 /// looks like a URL (`scheme://…`) is still redacted as a URL. An empty value stays empty.
-pub fn redact_value(key: &str, value: &str) -> String {
+pub(crate) fn redact_value(key: &str, value: &str) -> String {
     if value.is_empty() {
         return String::new();
     }
@@ -98,7 +98,7 @@ pub fn redact_value(key: &str, value: &str) -> String {
 /// kept; user info `***:***@`; secret query values `***`; the fragment dropped. Anything
 /// that does not parse (no scheme, whitespace, an `@` outside the user info, a bad port,
 /// a bare `user:pass`) is `unparseable URL`.
-pub fn redact_url(url: &str) -> String {
+pub(crate) fn redact_url(url: &str) -> String {
     match ParsedUrl::parse(url.trim()) {
         Ok(p) => render(&p),
         Err(_) => UNPARSEABLE.to_string(),
@@ -108,7 +108,7 @@ pub fn redact_url(url: &str) -> String {
 /// The secret parts of a URL, to hand to [`redact_in_text`]: the password (as written and
 /// percent-decoded) and the values of secret query parameters. Works on
 /// URLs that do not parse too (it takes everything between `://` and the last `@`).
-pub fn url_secrets(url: &str) -> Vec<String> {
+pub(crate) fn url_secrets(url: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut push = |s: &str| {
         for v in [s.to_string(), percent_decode(s), form_decode(s)] {
@@ -168,7 +168,7 @@ pub fn url_secrets(url: &str) -> Vec<String> {
 /// [`MIN_SCRUB_LEN`] characters) becomes `[redacted]`, every `scheme://…` in it is
 /// replaced by its [`redact_url`] form, and `password=…`-style pairs (libpq conninfo
 /// strings, query strings) get their value masked. Safe on any string.
-pub fn redact_in_text(text: &str, secrets: &[&str]) -> String {
+pub(crate) fn redact_in_text(text: &str, secrets: &[&str]) -> String {
     let mut variants: Vec<String> = Vec::new();
     for s in secrets {
         let forms = [

@@ -7,15 +7,15 @@ use sha2::{Digest, Sha256};
 use crate::plan::{Blocker, Plan};
 
 /// The first line of every file generate writes, before the plan's SHA-256.
-pub const PLAN_HEADER: &str = "-- rustauth plan sha256:";
+pub(crate) const PLAN_HEADER: &str = "-- rustauth plan sha256:";
 
 /// The SHA-256 of a plan's SQL, in hex (what the history table and file headers record).
-pub fn sha256_hex(s: &str) -> String {
+pub(crate) fn sha256_hex(s: &str) -> String {
     hex::encode(Sha256::digest(s.as_bytes()))
 }
 
 /// Upstream's warnings and rustauth's drift notes, on stderr.
-pub fn print_notes(plan: &Plan) {
+pub(crate) fn print_notes(plan: &Plan) {
     for w in &plan.warnings {
         crate::output::warn(w);
     }
@@ -26,7 +26,7 @@ pub fn print_notes(plan: &Plan) {
 
 /// The 1.7 line's diagnostics, worded as upstream's generate prints them: columns that
 /// reject every insert, and changes that corrupt a populated database.
-pub fn print_diagnostics(plan: &Plan) {
+pub(crate) fn print_diagnostics(plan: &Plan) {
     if crate::output::quiet() {
         return;
     }
@@ -64,7 +64,7 @@ pub fn print_diagnostics(plan: &Plan) {
 }
 
 /// Upstream's summary: `-> a, b fields on t table.`
-pub fn print_summary(plan: &Plan) {
+pub(crate) fn print_summary(plan: &Plan) {
     if crate::output::quiet() {
         return;
     }
@@ -74,7 +74,7 @@ pub fn print_summary(plan: &Plan) {
     }
 }
 
-pub fn summary_lines(plan: &Plan) -> Vec<String> {
+pub(crate) fn summary_lines(plan: &Plan) -> Vec<String> {
     let mut out = Vec::new();
     for s in &plan.statements {
         if let crate::sql::Ddl::CreateTable(t) = s {
@@ -115,7 +115,7 @@ pub fn summary_lines(plan: &Plan) -> Vec<String> {
     out
 }
 
-pub fn print_blockers(blockers: &[Blocker]) {
+pub(crate) fn print_blockers(blockers: &[Blocker]) {
     for b in blockers {
         eprintln!(
             "blocked: {}.{}: {}; {} ({})",

@@ -17,29 +17,29 @@ use serde_json::{Value, json};
 use crate::config::{Config, adapter::Adapter};
 
 /// `1`/`true` opts in; anything else (and `0`/`false`, a hard opt-out) keeps it off.
-pub const ENV_ENABLED: &str = "RUSTAUTH_TELEMETRY";
+pub(crate) const ENV_ENABLED: &str = "RUSTAUTH_TELEMETRY";
 /// `1`/`true`: print events on stderr instead of sending them.
-pub const ENV_DEBUG: &str = "RUSTAUTH_TELEMETRY_DEBUG";
+pub(crate) const ENV_DEBUG: &str = "RUSTAUTH_TELEMETRY_DEBUG";
 /// Where events are POSTed; unset: nothing is sent.
-pub const ENV_ENDPOINT: &str = "RUSTAUTH_TELEMETRY_ENDPOINT";
+pub(crate) const ENV_ENDPOINT: &str = "RUSTAUTH_TELEMETRY_ENDPOINT";
 /// The longest a command waits for an event to be delivered.
-pub const TIMEOUT: Duration = Duration::from_secs(2);
+pub(crate) const TIMEOUT: Duration = Duration::from_secs(2);
 
 /// The two events the CLI sends (upstream's names).
-pub const CLI_GENERATE: &str = "cli_generate";
-pub const CLI_MIGRATE: &str = "cli_migrate";
+pub(crate) const CLI_GENERATE: &str = "cli_generate";
+pub(crate) const CLI_MIGRATE: &str = "cli_migrate";
 
 /// The telemetry settings, read from the process environment (not from `.env`: a file
 /// in the project never turns telemetry on).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Settings {
+pub(crate) struct Settings {
     pub enabled: bool,
     pub debug: bool,
     pub endpoint: Option<String>,
 }
 
 impl Settings {
-    pub fn from_env() -> Settings {
+    pub(crate) fn from_env() -> Settings {
         let var = |k: &str| std::env::var(k).ok();
         Settings {
             enabled: truthy(var(ENV_ENABLED).as_deref()) && !do_not_track(),
@@ -64,13 +64,18 @@ fn do_not_track() -> bool {
 /// Sends `event` (`cli_generate`, `cli_migrate`) with `outcome` (`generated`,
 /// `no_changes`, `migrated`, …) and an anonymous snapshot of `config`. Never fails, never
 /// prints (unless `RUSTAUTH_TELEMETRY_DEBUG` is on), never waits more than [`TIMEOUT`].
-pub fn send(event: &str, outcome: &str, config: &Config) {
+pub(crate) fn send(event: &str, outcome: &str, config: &Config) {
     send_with_adapter(event, outcome, config, None);
 }
 
 /// Like [`send`], for a command whose adapter came from a flag (`generate --adapter`)
 /// rather than the config (adapters are a fixed list: the name is sent).
-pub fn send_with_adapter(event: &str, outcome: &str, config: &Config, adapter: Option<Adapter>) {
+pub(crate) fn send_with_adapter(
+    event: &str,
+    outcome: &str,
+    config: &Config,
+    adapter: Option<Adapter>,
+) {
     let settings = Settings::from_env();
     if !settings.enabled {
         if settings.debug {
@@ -93,7 +98,12 @@ pub fn send_with_adapter(event: &str, outcome: &str, config: &Config, adapter: O
 
 /// The event as it is sent: `{"type", "anonymousId", "payload": {"outcome", "config",
 /// "cli", "system"}}`.
-pub fn build_event(event: &str, outcome: &str, config: &Config, adapter: Option<Adapter>) -> Value {
+pub(crate) fn build_event(
+    event: &str,
+    outcome: &str,
+    config: &Config,
+    adapter: Option<Adapter>,
+) -> Value {
     json!({
         "type": token(event),
         "anonymousId": anonymous_id(),
@@ -107,7 +117,7 @@ pub fn build_event(event: &str, outcome: &str, config: &Config, adapter: Option<
 }
 
 /// The anonymous config snapshot: names from fixed lists, booleans and counts only.
-pub fn snapshot(config: &Config, adapter_override: Option<Adapter>) -> Value {
+pub(crate) fn snapshot(config: &Config, adapter_override: Option<Adapter>) -> Value {
     let adapter = adapter_override
         .or(config.database.adapter)
         .map(Adapter::name);

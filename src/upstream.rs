@@ -9,7 +9,7 @@ use crate::model::Line;
 
 /// A Better Auth version found on disk.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Installed {
+pub(crate) struct Installed {
     /// `1.7.25`, or the requirement as written (`^1.7.25`) when only `package.json` says.
     pub version: String,
     /// The file it was read from.
@@ -20,7 +20,7 @@ pub struct Installed {
 
 impl Installed {
     /// The line the version belongs to (`None` for another line, such as 1.5 or 2.0).
-    pub fn line(&self) -> Option<Line> {
+    pub(crate) fn line(&self) -> Option<Line> {
         let v = self
             .version
             .trim_start_matches(|c: char| !c.is_ascii_digit());
@@ -43,7 +43,7 @@ fn read_json(path: &Path) -> Option<serde_json::Value> {
 }
 
 /// The Better Auth the project around `start` installs, if any.
-pub fn installed_better_auth(start: &Path) -> Option<Installed> {
+pub(crate) fn installed_better_auth(start: &Path) -> Option<Installed> {
     let mut dir = Some(start);
     while let Some(d) = dir {
         let installed = d.join("node_modules/better-auth/package.json");

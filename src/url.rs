@@ -22,11 +22,11 @@
 //! multi-host URLs, which redaction must still be able to show.
 
 /// URL schemes whose body is a file path (no user info, no host).
-pub const FILE_SCHEMES: &[&str] = &["sqlite", "sqlite3", "file"];
+pub(crate) const FILE_SCHEMES: &[&str] = &["sqlite", "sqlite3", "file"];
 
 /// Why a URL does not parse. The message never contains any part of the URL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
-pub enum UrlError {
+pub(crate) enum UrlError {
     #[error("it is empty")]
     Empty,
     #[error("it contains whitespace or a control character")]
@@ -53,7 +53,7 @@ pub enum UrlError {
 }
 
 /// `%XX` for an ASCII character.
-pub fn escape(c: char) -> String {
+pub(crate) fn escape(c: char) -> String {
     let mut buf = [0u8; 4];
     c.encode_utf8(&mut buf)
         .bytes()
@@ -63,7 +63,7 @@ pub fn escape(c: char) -> String {
 
 /// A URL split into its parts, each as written (still percent-encoded).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ParsedUrl<'a> {
+pub(crate) struct ParsedUrl<'a> {
     pub scheme: &'a str,
     /// Between `//` and the last `@`; `None` without an `@` (and for file URLs).
     pub userinfo: Option<&'a str>,
@@ -78,7 +78,7 @@ pub struct ParsedUrl<'a> {
 
 impl<'a> ParsedUrl<'a> {
     /// Parses `s` (not trimmed: leading or trailing whitespace is an error).
-    pub fn parse(s: &'a str) -> Result<ParsedUrl<'a>, UrlError> {
+    pub(crate) fn parse(s: &'a str) -> Result<ParsedUrl<'a>, UrlError> {
         if s.is_empty() {
             return Err(UrlError::Empty);
         }
@@ -146,12 +146,12 @@ impl<'a> ParsedUrl<'a> {
     }
 
     /// Whether this is a `sqlite:` / `file:` URL (a path).
-    pub fn is_file(&self) -> bool {
+    pub(crate) fn is_file(&self) -> bool {
         self.hosts.is_none()
     }
 
     /// The password as written (before the first `:` is the user).
-    pub fn password(&self) -> Option<&'a str> {
+    pub(crate) fn password(&self) -> Option<&'a str> {
         self.userinfo
             .and_then(|u| u.split_once(':'))
             .map(|(_, p)| p)
@@ -159,7 +159,7 @@ impl<'a> ParsedUrl<'a> {
 
     /// The query's `name=value` pairs, decoded as the drivers decode them
     /// (`application/x-www-form-urlencoded`: `+` is a space, then `%XX`).
-    pub fn query_pairs(&self) -> Vec<(String, String)> {
+    pub(crate) fn query_pairs(&self) -> Vec<(String, String)> {
         self.query
             .unwrap_or("")
             .split('&')
@@ -173,7 +173,7 @@ impl<'a> ParsedUrl<'a> {
 
     /// The single `(host, port)` of the URL (host as written; IPv6 with its brackets);
     /// `None` for file URLs, an empty host list or several hosts.
-    pub fn host_port(&self) -> Option<(&'a str, Option<u16>)> {
+    pub(crate) fn host_port(&self) -> Option<(&'a str, Option<u16>)> {
         let hosts = self.hosts?;
         if hosts.is_empty() || hosts.contains(',') {
             return None;
@@ -264,7 +264,7 @@ fn validate_hosts(hosts: &str) -> Result<(), UrlError> {
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept as written; invalid UTF-8 replaced).
-pub fn percent_decode(s: &str) -> String {
+pub(crate) fn percent_decode(s: &str) -> String {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
@@ -284,7 +284,7 @@ pub fn percent_decode(s: &str) -> String {
 }
 
 /// Form decoding (`+` is a space), as query strings are read by the drivers.
-pub fn form_decode(s: &str) -> String {
+pub(crate) fn form_decode(s: &str) -> String {
     percent_decode(&s.replace('+', " "))
 }
 

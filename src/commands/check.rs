@@ -37,7 +37,7 @@ impl Failure {
 }
 
 /// Upstream's messages for a `--cwd` that cannot be used (checked before anything else).
-pub fn cwd_failure(dir: &std::path::Path, json: bool) -> Exit {
+pub(crate) fn cwd_failure(dir: &std::path::Path, json: bool) -> Exit {
     let headline = if dir.exists() {
         format!("The path \"{}\" is not a directory.", dir.display())
     } else {
@@ -73,7 +73,7 @@ fn report_failure(f: &Failure, json: bool) -> Exit {
     Exit::Usage
 }
 
-pub fn run(global: &Global, args: &CheckArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: &CheckArgs) -> Result<Exit> {
     match findings(global, Duration::from_secs(args.connect_timeout)) {
         Err(f) => Ok(report_failure(&f, args.json)),
         Ok((database, f)) => {

@@ -15,7 +15,7 @@ use clap_complete::Shell;
 use crate::cli::{Cli, CompletionsArgs};
 use crate::exit::Exit;
 
-pub fn run(args: CompletionsArgs) -> Result<Exit> {
+pub(crate) fn run(args: CompletionsArgs) -> Result<Exit> {
     let script = script(args.shell, Cli::command());
     use std::io::Write;
     let mut stdout = std::io::stdout().lock();

@@ -9,7 +9,7 @@ use crate::config::{self, Loaded};
 
 /// Global flags every command sees.
 #[derive(Debug, Clone)]
-pub struct Global {
+pub(crate) struct Global {
     pub cwd: PathBuf,
     pub config: Option<PathBuf>,
     /// `--better-auth` of `schema print` / `generate`: wins over `[project] better_auth`.
@@ -18,7 +18,7 @@ pub struct Global {
 
 impl Global {
     /// Loads `.env` and the config; `required`: a missing rustauth.toml is an error.
-    pub fn load(&self, required: bool) -> Result<Loaded> {
+    pub(crate) fn load(&self, required: bool) -> Result<Loaded> {
         let loaded = config::load(
             &self.cwd,
             self.config.as_deref(),
@@ -39,7 +39,7 @@ impl Global {
 
 /// What the env files hold that the app reads differently (a key defined twice, a file
 /// cut short by a line that does not parse): a warning on stderr, an error in production.
-pub fn env_issues(env: &config::Env, production: bool) -> Result<()> {
+pub(crate) fn env_issues(env: &config::Env, production: bool) -> Result<()> {
     if let Some(first) = env.issues.first()
         && production
     {
@@ -54,7 +54,11 @@ pub fn env_issues(env: &config::Env, production: bool) -> Result<()> {
 /// For plugin ids given on the command line: `None` when all are known, else
 /// "unknown plugin id `x` (did you mean `y`?)" with the list of valid ids after `; {what};`.
 /// A known id that `line` lacks is named with the line.
-pub fn unknown_plugin_ids(ids: &[String], what: &str, line: crate::model::Line) -> Option<String> {
+pub(crate) fn unknown_plugin_ids(
+    ids: &[String],
+    what: &str,
+    line: crate::model::Line,
+) -> Option<String> {
     use crate::schema::plugins;
     let unknown: Vec<&String> = ids
         .iter()
@@ -85,7 +89,7 @@ pub fn unknown_plugin_ids(ids: &[String], what: &str, line: crate::model::Line) 
 }
 
 /// A single-threaded tokio runtime for the commands that talk to a database.
-pub fn runtime() -> Result<tokio::runtime::Runtime> {
+pub(crate) fn runtime() -> Result<tokio::runtime::Runtime> {
     Ok(tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?)

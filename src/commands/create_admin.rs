@@ -30,7 +30,7 @@ use crate::sql::rows::{self, Value};
 const MIN_PASSWORD: usize = 8;
 const MAX_PASSWORD: usize = 128;
 
-pub fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
     let yes = args.yes.given();
     let loaded = global.load(true)?;
     let config = &loaded.config;

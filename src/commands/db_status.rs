@@ -14,7 +14,7 @@ use crate::exit::Exit;
 use super::render;
 use crate::sql::Ddl;
 
-pub fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
     let loaded = global.load(true)?;
     super::context::runtime()?.block_on(async {
         let opts = render::read_only(Duration::from_secs(args.connect.connect_timeout));

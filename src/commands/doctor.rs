@@ -23,10 +23,10 @@ use crate::model::Dialect;
 use crate::redact::{UNPARSEABLE, redact_url};
 
 /// Bumped when a key of `doctor --json` is removed or changes meaning.
-pub const JSON_VERSION: u32 = 1;
+pub(crate) const JSON_VERSION: u32 = 1;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
+pub(crate) enum Status {
     Ok,
     Warn,
     Fail,
@@ -34,7 +34,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Status::Ok => "ok",
             Status::Warn => "warn",
@@ -46,7 +46,7 @@ impl Status {
 
 /// One check's result. `fix` is one line: what to do (none when ok or skipped).
 #[derive(Debug, Clone)]
-pub struct Check {
+pub(crate) struct Check {
     pub id: &'static str,
     pub title: &'static str,
     pub status: Status,
@@ -112,7 +112,7 @@ const BASE_URL: (&str, &str) = ("base_url", "base_url https and not local in pro
 const ENV_FILE: (&str, &str) = ("env_file", ".env not readable by group or others");
 const MIGRATIONS_DIR: (&str, &str) = ("migrations_dir", "migrations folder exists");
 
-pub fn run(global: &Global, args: DoctorArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: DoctorArgs) -> Result<Exit> {
     let state = ConfigState::load(&global.cwd, global.config.as_deref(), global.better_auth);
     let production = args.production || state.config().is_some_and(|c| c.project.production);
     let timeout = Duration::from_secs(args.connect.connect_timeout);

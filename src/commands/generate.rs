@@ -13,7 +13,7 @@ use crate::exit::Exit;
 use crate::fsutil::{NewFileError, write_atomic};
 use crate::model::Dialect;
 
-pub use crate::report::PLAN_HEADER;
+pub(crate) use crate::report::PLAN_HEADER;
 use crate::report::sha256_hex;
 
 /// What `generate --json` reports: the last outcome and the file written.
@@ -32,7 +32,7 @@ fn record_written(path: &Path) {
     crate::output::say(&format!("Schema written to {}", path.display()));
 }
 
-pub fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     crate::output::set_json(args.json);
     let json = args.json;
     let exit = run_inner(global, args)?;
@@ -412,7 +412,7 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(Stri
 }
 
 /// `YYYYMMDDHHMMSS` in UTC: a version `sqlx migrate` accepts.
-pub fn timestamp() -> String {
+pub(crate) fn timestamp() -> String {
     let now = time::OffsetDateTime::now_utc();
     let fmt = time::macros::format_description!("[year][month][day][hour][minute][second]");
     now.format(&fmt).unwrap_or_else(|_| "00000000000000".into())

@@ -19,7 +19,7 @@ use crate::exit::Exit;
 use crate::redact::redact_value;
 
 /// Bumped when a key of `info --json` is removed or changes meaning (adding keys does not).
-pub const JSON_VERSION: u32 = 1;
+pub(crate) const JSON_VERSION: u32 = 1;
 
 /// Database crates `info` looks for in the workspace.
 const DATABASE_CRATES: &[&str] = &[
@@ -50,7 +50,7 @@ const FRAMEWORK_CRATES: &[&str] = &[
     "dioxus",
 ];
 
-pub fn run(global: &Global, args: InfoArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: InfoArgs) -> Result<Exit> {
     let state = ConfigState::load(&global.cwd, global.config.as_deref(), global.better_auth);
     let report = collect(global, &state);
     // What the env files hold that the app reads differently: reported, never fatal.

@@ -90,7 +90,7 @@ struct Choices {
     seed: bool,
 }
 
-pub fn run(global: &Global, args: InitArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: InitArgs) -> Result<Exit> {
     let cwd = &global.cwd;
     let config_path = match &global.config {
         Some(p) if p.is_absolute() => p.clone(),

@@ -16,7 +16,7 @@ use crate::plan::live;
 use super::render;
 use crate::report::{print_blockers, print_notes, print_summary};
 
-pub fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
     let yes = args.yes.given();
     crate::output::set_json(args.json);
     let loaded = global.load(true)?;

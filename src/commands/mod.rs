@@ -3,31 +3,31 @@
 //! `connect` (config to database), `render` (error words), `snapshot` (generate's
 //! snapshots). This file only dispatches.
 
-pub mod check;
-pub mod completions;
+pub(crate) mod check;
+pub(crate) mod completions;
 pub(crate) mod connect;
 pub(crate) mod context;
-pub mod create_admin;
-pub mod db_status;
-pub mod doctor;
-pub mod generate;
-pub mod info;
-pub mod init;
-pub mod migrate;
-pub mod plugins;
+pub(crate) mod create_admin;
+pub(crate) mod db_status;
+pub(crate) mod doctor;
+pub(crate) mod generate;
+pub(crate) mod info;
+pub(crate) mod init;
+pub(crate) mod migrate;
+pub(crate) mod plugins;
 pub(crate) mod render;
-pub mod schema;
-pub mod secret;
-pub mod snapshot;
+pub(crate) mod schema;
+pub(crate) mod secret;
+pub(crate) mod snapshot;
 
 use anyhow::Result;
 
 use crate::cli::{Cli, Command, DbCommand, LineArg, PluginsCommand, SchemaCommand};
 use crate::exit::Exit;
 
-pub use context::Global;
+pub(crate) use context::Global;
 
-pub fn dispatch(cli: Cli) -> Result<Exit> {
+pub(crate) fn dispatch(cli: Cli) -> Result<Exit> {
     crate::output::set_verbose(cli.verbose);
     crate::output::set_quiet(cli.quiet);
     let cwd = match cli.cwd {

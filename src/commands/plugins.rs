@@ -29,7 +29,7 @@ fn plugin_impact(config: &Config, spec: &plugins::PluginSpec) -> Impact {
     Impact::between(&base.schema(), &with.schema())
 }
 
-pub fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
+pub(crate) fn list(global: &Global, args: PluginsListArgs) -> Result<Exit> {
     let loaded = global.load(false)?;
     let config = &loaded.config;
     let line = config.project.better_auth;
@@ -187,7 +187,7 @@ fn write_config(path: &Path, text: &str) -> Result<()> {
     crate::fsutil::write_atomic(&target, text.as_bytes(), edit::file_mode(&target))
 }
 
-pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
+pub(crate) fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
     let (path, text, before, _lock) = read_config(global)?;
     let line = before.project.better_auth;
     let ids = known_ids(&args.ids, line)?;
@@ -232,7 +232,7 @@ pub fn add(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
     Ok(Exit::Ok)
 }
 
-pub fn remove(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
+pub(crate) fn remove(global: &Global, args: PluginIdsArgs) -> Result<Exit> {
     let (path, text, before, _lock) = read_config(global)?;
     let line = before.project.better_auth;
     let ids = known_ids(&args.ids, line)?;

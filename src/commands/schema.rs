@@ -10,7 +10,7 @@ use crate::model::{Dialect, IdStrategy};
 use crate::schema::{self, Schema};
 use crate::sql;
 
-pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
+pub(crate) fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
     let loaded = global.load(false)?;
     let dialect = args
         .dialect
@@ -42,7 +42,7 @@ pub fn print(global: &Global, args: SchemaPrintArgs) -> Result<Exit> {
 }
 
 /// The resolved model as JSON (the shape README.md documents).
-pub fn to_json(schema: &Schema, dialect: Dialect) -> Value {
+pub(crate) fn to_json(schema: &Schema, dialect: Dialect) -> Value {
     let tables: Vec<Value> = schema
         .tables
         .iter()

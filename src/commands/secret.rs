@@ -11,7 +11,7 @@ use crate::cli::{SecretArgs, SecretFormat};
 use crate::exit::Exit;
 use crate::secret::{self, Encoding, Finding, Severity};
 
-pub fn run(global: &Global, args: SecretArgs) -> Result<Exit> {
+pub(crate) fn run(global: &Global, args: SecretArgs) -> Result<Exit> {
     crate::output::set_json(args.json);
     let loaded = global.load(false)?;
     let secret_env = loaded.config.security.secret_env.clone();

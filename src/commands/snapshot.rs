@@ -19,7 +19,7 @@ use crate::schema::Schema;
 const FORMAT: u64 = 1;
 
 /// The newest snapshot of a folder, checked against the files it records.
-pub struct Snapshot {
+pub(crate) struct Snapshot {
     pub path: PathBuf,
     pub catalog: Catalog,
     /// The chain: every file (name, sha256) up to and including this snapshot's SQL file.
@@ -69,7 +69,7 @@ fn plan_files(dir: &Path) -> Vec<(u64, String)> {
 /// file yet. An error, naming the file and what to do, when a file the snapshot records
 /// was edited or deleted, when a rustauth file is newer than the snapshot (or there are
 /// rustauth files and no snapshot), or when the snapshot is of another dialect.
-pub fn last(dir: &Path, dialect: Dialect) -> Result<Option<Snapshot>> {
+pub(crate) fn last(dir: &Path, dialect: Dialect) -> Result<Option<Snapshot>> {
     let mut snapshots: Vec<(u64, String)> = std::fs::read_dir(dir)
         .into_iter()
         .flatten()
@@ -206,7 +206,7 @@ fn max_bytes(data_type: &str, dialect: Dialect) -> Option<u64> {
 /// The catalog of a database that had `before` and then ran the plan to `schema`: what
 /// it had, plus every table, column and index of `schema` it lacked (a plan never alters
 /// or drops anything).
-pub fn after(before: Option<&Catalog>, schema: &Schema, dialect: Dialect) -> Catalog {
+pub(crate) fn after(before: Option<&Catalog>, schema: &Schema, dialect: Dialect) -> Catalog {
     let rules = crate::sql::Rules::of(schema.line);
     let mut catalog = before.cloned().unwrap_or_default();
     for t in &schema.tables {
@@ -289,7 +289,7 @@ pub fn after(before: Option<&Catalog>, schema: &Schema, dialect: Dialect) -> Cat
 }
 
 /// The snapshot's JSON: the format, dialect, the chain of files, the tables.
-pub fn to_json(catalog: &Catalog, dialect: Dialect, files: &[(String, String)]) -> String {
+pub(crate) fn to_json(catalog: &Catalog, dialect: Dialect, files: &[(String, String)]) -> String {
     let tables: Vec<Value> = catalog
         .tables
         .iter()
@@ -324,6 +324,6 @@ pub fn to_json(catalog: &Catalog, dialect: Dialect, files: &[(String, String)]) 
 }
 
 /// The sha256 of a file's bytes.
-pub fn sha256_of(path: &Path) -> Result<String> {
+pub(crate) fn sha256_of(path: &Path) -> Result<String> {
     sha256_file(path).with_context(|| format!("cannot read {}", path.display()))
 }

@@ -724,7 +724,7 @@ fn serde_names<'m>(message: &'m str, prefix: &str) -> Option<(&'m str, Vec<&'m s
 }
 
 /// `[A-Za-z_][A-Za-z0-9_]*`: a name every shell and dotenv parser accepts.
-pub fn is_var_name(s: &str) -> bool {
+pub(super) fn is_var_name(s: &str) -> bool {
     let mut chars = s.chars();
     chars
         .next()
@@ -739,7 +739,7 @@ pub fn is_var_name(s: &str) -> bool {
 /// camelCase words: about 25 %), or the parts that mix letters and digits are at least
 /// 30 % digits (hex). Names such as `MY_APP_DATABASE_URL`, `myApplicationDatabaseUrl`
 /// or `DATABASE_URL_20240101` stay names.
-pub fn looks_random(s: &str) -> bool {
+pub(super) fn looks_random(s: &str) -> bool {
     if s.chars().count() < 16 {
         return false;
     }

@@ -3,7 +3,7 @@
 
 /// A column as the database reports it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogColumn {
+pub(crate) struct CatalogColumn {
     pub name: String,
     /// The type name as Better Auth's Kysely introspector reports it (postgres `typname`
     /// such as `int4`, mysql `DATA_TYPE` such as `varchar`, sqlite the declared type).
@@ -17,21 +17,21 @@ pub struct CatalogColumn {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogIndex {
+pub(crate) struct CatalogIndex {
     pub name: String,
     pub columns: Vec<String>,
     pub unique: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CatalogForeignKey {
+pub(crate) struct CatalogForeignKey {
     pub column: String,
     pub ref_table: String,
     pub ref_column: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct CatalogTable {
+pub(crate) struct CatalogTable {
     pub name: String,
     pub columns: Vec<CatalogColumn>,
     pub indexes: Vec<CatalogIndex>,
@@ -41,14 +41,14 @@ pub struct CatalogTable {
 }
 
 impl CatalogTable {
-    pub fn column(&self, name: &str) -> Option<&CatalogColumn> {
+    pub(crate) fn column(&self, name: &str) -> Option<&CatalogColumn> {
         self.columns.iter().find(|c| c.name == name)
     }
 }
 
 /// The auth tables that exist in the target schema/database.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct Catalog {
+pub(crate) struct Catalog {
     pub tables: Vec<CatalogTable>,
     /// Where the index names the schema declares at table level already exist, in any
     /// table of the schema (index name, table name).
@@ -57,14 +57,14 @@ pub struct Catalog {
 
 impl Catalog {
     /// The table other than `table` that has an index named `name` (case-insensitively).
-    pub fn index_elsewhere(&self, name: &str, table: &str) -> Option<&str> {
+    pub(crate) fn index_elsewhere(&self, name: &str, table: &str) -> Option<&str> {
         self.named_indexes
             .iter()
             .find(|(i, t)| i.eq_ignore_ascii_case(name) && !t.eq_ignore_ascii_case(table))
             .map(|(_, t)| t.as_str())
     }
 
-    pub fn table(&self, name: &str) -> Option<&CatalogTable> {
+    pub(crate) fn table(&self, name: &str) -> Option<&CatalogTable> {
         self.tables.iter().find(|t| t.name == name)
     }
 
@@ -74,7 +74,7 @@ impl Catalog {
 
     /// Adds a column, creating its table's entry on first sight (introspection reads
     /// columns first, in table order).
-    pub fn add_column(&mut self, table: &str, column: CatalogColumn) {
+    pub(crate) fn add_column(&mut self, table: &str, column: CatalogColumn) {
         if self.table(table).is_none() {
             self.tables.push(CatalogTable {
                 name: table.to_string(),
@@ -89,7 +89,13 @@ impl Catalog {
 
     /// Adds one column of an index (rows come one per indexed column, in order); indexes
     /// of tables without columns read are ignored.
-    pub fn add_index_column(&mut self, table: &str, index: String, unique: bool, column: String) {
+    pub(crate) fn add_index_column(
+        &mut self,
+        table: &str,
+        index: String,
+        unique: bool,
+        column: String,
+    ) {
         let Some(t) = self.table_mut(table) else {
             return;
         };
@@ -103,7 +109,7 @@ impl Catalog {
         }
     }
 
-    pub fn add_foreign_key(&mut self, table: &str, fk: CatalogForeignKey) {
+    pub(crate) fn add_foreign_key(&mut self, table: &str, fk: CatalogForeignKey) {
         if let Some(t) = self.table_mut(table) {
             t.foreign_keys.push(fk);
         }
@@ -115,7 +121,11 @@ impl Catalog {
 /// numbers and quoted identifiers: no string literal, so no `sql_mode` (MySQL's
 /// `NO_BACKSLASH_ESCAPES`, say) changes what it matches. `table` quotes a name as a table
 /// for the engine.
-pub fn rows_query(names: &[String], table: impl Fn(&str) -> String, from_dual: bool) -> String {
+pub(crate) fn rows_query(
+    names: &[String],
+    table: impl Fn(&str) -> String,
+    from_dual: bool,
+) -> String {
     let dual = if from_dual { " from dual" } else { "" };
     names
         .iter()
@@ -126,7 +136,10 @@ pub fn rows_query(names: &[String], table: impl Fn(&str) -> String, from_dual: b
 }
 
 /// The names whose positions [`rows_query`] returned.
-pub fn tables_of<R: sqlx::Row>(names: &[String], rows: &[R]) -> std::collections::HashSet<String>
+pub(crate) fn tables_of<R: sqlx::Row>(
+    names: &[String],
+    rows: &[R],
+) -> std::collections::HashSet<String>
 where
     usize: sqlx::ColumnIndex<R>,
     i64: for<'r> sqlx::Decode<'r, R::Database> + sqlx::Type<R::Database>,

@@ -6,7 +6,7 @@ use super::Target;
 
 /// A database error.
 #[derive(Debug, thiserror::Error)]
-pub enum DbError {
+pub(crate) enum DbError {
     /// The driver rejects the URL's options.
     #[error("unparseable database URL: {0}")]
     BadUrl(String),
@@ -80,7 +80,7 @@ impl DbError {
 
 /// A wait that has lasted a second: what [`super::Options::notice`] words for the user.
 #[derive(Debug, Clone, Copy)]
-pub enum Waiting<'a> {
+pub(crate) enum Waiting<'a> {
     /// Connecting.
     Connect { target: &'a str, secs: u64 },
     /// SQLite's write lock (another migrate or any writer).
@@ -96,7 +96,7 @@ pub enum Waiting<'a> {
 impl Waiting<'_> {
     /// The wait in plain words (no flag): `connecting to … (waiting up to 10 s)`. The
     /// commands use [`Waiting::describe_with`] to name the option that bounds it.
-    pub fn describe_with(&self, bound_by: Option<&str>) -> String {
+    pub(crate) fn describe_with(&self, bound_by: Option<&str>) -> String {
         let by = |secs: u64| match bound_by {
             Some(flag) => format!("up to {secs} s, {flag}"),
             None => format!("up to {secs} s"),
@@ -121,12 +121,12 @@ impl Waiting<'_> {
     }
 
     /// Whether the wait is bounded by the connect timeout (else the lock timeout).
-    pub fn is_connect(&self) -> bool {
+    pub(crate) fn is_connect(&self) -> bool {
         matches!(self, Waiting::Connect { .. })
     }
 }
 
 /// The default wording of a wait notice: without a flag.
-pub fn plain_notice(w: &Waiting<'_>) -> String {
+pub(crate) fn plain_notice(w: &Waiting<'_>) -> String {
     w.describe_with(None)
 }

@@ -2,28 +2,28 @@
 //! One file per engine; this module picks the engine and keeps every error one line and
 //! free of passwords.
 
-pub mod catalog;
+pub(crate) mod catalog;
 mod error;
 mod history;
 mod mysql;
 mod postgres;
-pub mod rows;
+pub(crate) mod rows;
 mod sqlite;
-pub mod target;
+pub(crate) mod target;
 
 use std::time::Duration;
 
-pub use catalog::Catalog;
-pub use error::{DbError, Waiting, plain_notice};
-pub use target::{Target, TargetError};
+pub(crate) use catalog::Catalog;
+pub(crate) use error::{DbError, Waiting, plain_notice};
+pub(crate) use target::{Target, TargetError};
 
 use crate::model::{Dialect, Engine};
 
-pub type Result<T> = std::result::Result<T, DbError>;
+pub(crate) type Result<T> = std::result::Result<T, DbError>;
 
 /// One row of the history table.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HistoryRow {
+pub(crate) struct HistoryRow {
     pub applied_at: String,
     pub cli_version: String,
     pub sha256: String,
@@ -33,7 +33,7 @@ pub struct HistoryRow {
 
 /// What `apply` records in the history table.
 #[derive(Debug, Clone)]
-pub struct HistoryEntry<'a> {
+pub(crate) struct HistoryEntry<'a> {
     pub table: &'a str,
     pub sha256: &'a str,
     pub sql: &'a str,
@@ -41,7 +41,7 @@ pub struct HistoryEntry<'a> {
 
 /// What a failed apply left behind.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
+pub(crate) enum Outcome {
     /// Nothing: the transaction was rolled back (PostgreSQL, SQLite), or nothing had run.
     RolledBack,
     /// `applied` statements stay applied (MySQL commits each DDL statement).
@@ -53,7 +53,7 @@ pub enum Outcome {
 
 /// Where a failed apply stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Phase {
+pub(crate) enum Phase {
     /// At statement `applied + 1` of the plan.
     Statement,
     /// After the statements: recording the plan in the history table.
@@ -65,7 +65,7 @@ pub enum Phase {
 /// A failure while applying: how far it got.
 #[derive(Debug, thiserror::Error)]
 #[error("{cause}")]
-pub struct ApplyError {
+pub(crate) struct ApplyError {
     /// Plan statements that ran before the failure.
     pub applied: usize,
     pub total: usize,
@@ -76,7 +76,7 @@ pub struct ApplyError {
 
 /// Why an apply failed.
 #[derive(Debug, thiserror::Error)]
-pub enum Cause {
+pub(crate) enum Cause {
     /// The driver's words (scrubbed).
     #[error("{0}")]
     Driver(String),
@@ -94,7 +94,7 @@ pub enum Cause {
 
 /// One statement of a plan as [`Db::apply`] runs it.
 #[derive(Debug, Clone)]
-pub struct Step {
+pub(crate) struct Step {
     /// The statement as the plan shows it (and `generate` writes it).
     pub sql: String,
     /// MySQL / MariaDB: how to add a NOT NULL column without a default without filling
@@ -107,7 +107,7 @@ pub struct Step {
 /// So the column is added nullable, then made NOT NULL under strict mode, which fails
 /// when a row holds NULL; the column is then dropped again.
 #[derive(Debug, Clone)]
-pub struct GuardedAdd {
+pub(crate) struct GuardedAdd {
     pub table: String,
     pub column: String,
     pub add_nullable: String,
@@ -117,7 +117,7 @@ pub struct GuardedAdd {
 
 /// How to open a database.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub(crate) struct Options {
     /// Bounds the connection (a server that accepts and never answers included).
     pub connect_timeout: Duration,
     /// Bounds every wait for a lock: the migration lock, and each table lock
@@ -133,7 +133,7 @@ pub struct Options {
 impl Options {
     /// For commands that only read: nothing created, locks waited for as long as the
     /// connection.
-    pub fn read_only(connect_timeout: Duration) -> Options {
+    pub(crate) fn read_only(connect_timeout: Duration) -> Options {
         Options {
             connect_timeout,
             lock_timeout: connect_timeout,
@@ -201,7 +201,7 @@ pub(crate) trait Driver {
 }
 
 /// An open connection to one of the three engines.
-pub enum Db {
+pub(crate) enum Db {
     Sqlite(sqlite::Sqlite),
     Postgres(postgres::Postgres),
     Mysql(mysql::Mysql),
@@ -221,7 +221,7 @@ macro_rules! each {
 impl Db {
     /// Connects for reading within `timeout` (also for a host that never answers);
     /// never creates a SQLite file.
-    pub async fn connect(target: &Target, opts: &Options) -> Result<Db> {
+    pub(crate) async fn connect(target: &Target, opts: &Options) -> Result<Db> {
         Db::open(
             target,
             &Options {
@@ -234,7 +234,7 @@ impl Db {
 
     /// Connects within `opts.connect_timeout`; after a second of waiting, says so (see
     /// [`crate::output::notices`]).
-    pub async fn open(target: &Target, opts: &Options) -> Result<Db> {
+    pub(crate) async fn open(target: &Target, opts: &Options) -> Result<Db> {
         let timeout = opts.connect_timeout;
         let fut = async {
             Ok(match target.engine {
@@ -259,7 +259,7 @@ impl Db {
         }
     }
 
-    pub fn engine(&self) -> Engine {
+    pub(crate) fn engine(&self) -> Engine {
         match self {
             Db::Sqlite(_) => Engine::Sqlite,
             Db::Postgres(_) => Engine::Postgres,
@@ -268,12 +268,12 @@ impl Db {
     }
 
     /// The SQL dialect of the open engine.
-    pub fn dialect(&self) -> Dialect {
+    pub(crate) fn dialect(&self) -> Dialect {
         self.engine().dialect()
     }
 
     /// Where the tables live: the PostgreSQL schema, the MySQL database, or `main`.
-    pub fn namespace(&self) -> &str {
+    pub(crate) fn namespace(&self) -> &str {
         each!(self, d => d.namespace())
     }
 
@@ -281,7 +281,7 @@ impl Db {
     /// do not exist are absent from the catalog.
     /// `index_names`: table-level index names the schema declares, looked up in every
     /// table of the schema (SQLite, PostgreSQL: index names are schema-wide there).
-    pub async fn introspect(
+    pub(crate) async fn introspect(
         &mut self,
         names: &[String],
         index_names: &[String],
@@ -294,7 +294,7 @@ impl Db {
 
     /// Marks [`catalog::CatalogTable::has_rows`] for the given existing tables, in one
     /// round trip.
-    pub async fn read_row_presence(
+    pub(crate) async fn read_row_presence(
         &mut self,
         catalog: &mut Catalog,
         tables: &[String],
@@ -319,24 +319,24 @@ impl Db {
     /// in the migration transaction (both stay open for [`Db::apply`], which plans again
     /// and runs in them); MySQL: `GET_LOCK`. After a second of waiting, the connection's
     /// [`Options::notice`] words the wait.
-    pub async fn lock(&mut self, timeout: Duration) -> Result<()> {
+    pub(crate) async fn lock(&mut self, timeout: Duration) -> Result<()> {
         each!(self, d => d.lock(timeout).await)
     }
 
     /// SQLite: removes the file this run created (it was missing), when it is still
     /// empty: a migrate that applied nothing leaves nothing behind.
-    pub async fn discard_created(&mut self) {
+    pub(crate) async fn discard_created(&mut self) {
         each!(self, d => d.discard_created().await);
     }
 
     /// Releases the lock (and, on SQLite, rolls back a transaction still open).
-    pub async fn unlock(&mut self) {
+    pub(crate) async fn unlock(&mut self) {
         each!(self, d => d.unlock().await);
     }
 
     /// Runs the statements and records them in the history table: all or nothing on
     /// PostgreSQL and SQLite; statement by statement on MySQL (DDL commits implicitly).
-    pub async fn apply(
+    pub(crate) async fn apply(
         &mut self,
         statements: &[Step],
         history: Option<HistoryEntry<'_>>,
@@ -346,33 +346,33 @@ impl Db {
 
     /// The SQL of the newest plan in the history table when it did not finish: only MySQL
     /// applies statement by statement, so only there can a plan stop half-way.
-    pub async fn unfinished_plan(&mut self, table: &str) -> Result<Option<String>> {
+    pub(crate) async fn unfinished_plan(&mut self, table: &str) -> Result<Option<String>> {
         each!(self, d => d.unfinished_plan(table).await)
     }
 
     /// MySQL: marks every unfinished plan of the history table finished, once a later
     /// run has left nothing to apply (it completed what they began). Returns how many.
-    pub async fn finish_interrupted(&mut self, table: &str) -> Result<u64> {
+    pub(crate) async fn finish_interrupted(&mut self, table: &str) -> Result<u64> {
         each!(self, d => d.finish_interrupted(table).await)
     }
 
     /// The newest plan of the history table when it did not finish (MySQL).
-    pub async fn interrupted(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+    pub(crate) async fn interrupted(&mut self, table: &str) -> Result<Option<HistoryRow>> {
         each!(self, d => d.interrupted(table).await)
     }
 
     /// The last applied plan in the history table, if the table exists.
-    pub async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
+    pub(crate) async fn last_applied(&mut self, table: &str) -> Result<Option<HistoryRow>> {
         each!(self, d => d.last_applied(table).await)
     }
 
     /// Runs row statements (inserts, updates) in one transaction.
-    pub async fn write_rows(&mut self, stmts: &[rows::Stmt]) -> Result<()> {
+    pub(crate) async fn write_rows(&mut self, stmts: &[rows::Stmt]) -> Result<()> {
         each!(self, d => d.write_rows(stmts).await)
     }
 
     /// The first column of a query's rows, as text (NULLs left out).
-    pub async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>> {
+    pub(crate) async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>> {
         each!(self, d => d.read_texts(stmt).await)
     }
 
@@ -380,7 +380,7 @@ impl Db {
     /// records as `rustauth <what>`) that sqlx's migrator has recorded in `_sqlx_migrations`
     /// of the database, or `None` when there are none (or no such table). A database whose
     /// auth schema the files manage is not migrated a second way.
-    pub async fn sqlx_recorded(&mut self) -> Option<Vec<String>> {
+    pub(crate) async fn sqlx_recorded(&mut self) -> Option<Vec<String>> {
         use rows::Stmt;
         let exists = match self.engine() {
             Engine::Sqlite => {

@@ -17,7 +17,7 @@ use super::{
 };
 use crate::model::Engine;
 
-pub struct Mysql {
+pub(crate) struct Mysql {
     target: Target,
     conn: MySqlConnection,
     pub database: String,
@@ -80,7 +80,7 @@ impl Mysql {
         DbError::sqlx(&self.target, doing, &e)
     }
 
-    pub async fn connect(target: &Target, opts: &Options) -> Result<Mysql> {
+    pub(crate) async fn connect(target: &Target, opts: &Options) -> Result<Mysql> {
         let my_opts = MySqlConnectOptions::from_str(target.url())
             .map_err(|e| DbError::bad_url(target, &e))?;
         let mut conn = my_opts

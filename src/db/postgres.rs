@@ -25,7 +25,7 @@ use super::{
 };
 use crate::model::Engine;
 
-pub struct Postgres {
+pub(crate) struct Postgres {
     target: Target,
     conn: PgConnection,
     pub schema: String,
@@ -92,7 +92,7 @@ impl Postgres {
         })
     }
 
-    pub async fn connect(target: &Target, opts: &Options) -> Result<Postgres> {
+    pub(crate) async fn connect(target: &Target, opts: &Options) -> Result<Postgres> {
         // Without a database, PostgreSQL picks the one named after the user: never
         // migrate a database nobody named.
         if target.database().is_none() && !query_names_database(target.url()) {
@@ -628,7 +628,7 @@ fn describe_session(r: &PgRow) -> String {
 
 /// Upstream's rule: the first entry of search_path that is not a variable, quotes
 /// stripped; `public` when there is none.
-pub fn first_schema(search_path: &str) -> String {
+pub(super) fn first_schema(search_path: &str) -> String {
     search_path
         .split(',')
         .map(|s| s.trim().trim_matches(|c| c == '"' || c == '\'').to_string())

@@ -9,7 +9,7 @@ use super::{DbError, Result, Target};
 /// A bound parameter. Dates travel as text in the engine's format (the statement casts
 /// them where the engine needs it); booleans are 0/1 on SQLite.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Param {
+pub(crate) enum Param {
     Text(String),
     Bool(bool),
     Int(i64),
@@ -18,7 +18,7 @@ pub enum Param {
 
 /// One statement and its parameters, in placeholder order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Stmt {
+pub(crate) struct Stmt {
     pub sql: String,
     pub params: Vec<Param>,
 }

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::model::Engine;
 
-pub struct Sqlite {
+pub(crate) struct Sqlite {
     target: Target,
     conn: SqliteConnection,
     in_tx: bool,
@@ -32,7 +32,7 @@ impl Sqlite {
 
     /// A read waits up to the lock timeout for another writer to finish. A missing file
     /// is created only with `opts.create`; otherwise it is an error that says so.
-    pub async fn connect(target: &Target, opts: &Options) -> Result<Sqlite> {
+    pub(crate) async fn connect(target: &Target, opts: &Options) -> Result<Sqlite> {
         let file = target.database().unwrap_or("");
         let in_memory = file == ":memory:" || target.url().contains("mode=memory");
         if !opts.create && !in_memory && !std::path::Path::new(file).exists() {

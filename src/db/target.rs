@@ -8,7 +8,7 @@ use crate::url::{ParsedUrl, UrlError, percent_decode};
 
 /// A database to connect to. The URL is private: only [`Target::describe`] is printed.
 #[derive(Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// The engine: never mssql (rustauth writes SQL Server SQL, it never connects).
     pub engine: Engine,
     url: String,
@@ -167,7 +167,7 @@ const SCHEMES: &str = "sqlite://, postgres://, mysql:// (or mariadb://), mssql:/
 
 /// Why a URL names no database rustauth can connect to. Neither variant echoes the URL.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum TargetError {
+pub(crate) enum TargetError {
     #[error("{0}")]
     Unparseable(String),
     /// A well-formed URL of a dialect rustauth writes SQL for and never connects to.
@@ -177,14 +177,14 @@ pub enum TargetError {
 
 impl Target {
     /// The SQL dialect of the engine.
-    pub fn dialect(&self) -> Dialect {
+    pub(crate) fn dialect(&self) -> Dialect {
         self.engine.dialect()
     }
 
     /// The PostgreSQL schema the tables live in (`database.schema`), and whether without
     /// one it is `current_schema()` (the 1.7 line) rather than upstream 1.6.9's first
     /// real entry of `search_path`.
-    pub fn with_schema(self, schema: Option<String>, current_schema: bool) -> Target {
+    pub(crate) fn with_schema(self, schema: Option<String>, current_schema: bool) -> Target {
         Target {
             schema,
             current_schema,
@@ -193,7 +193,7 @@ impl Target {
     }
 
     /// Parses a URL with the one URL parser ([`crate::url`]); errors never echo it.
-    pub fn parse(url: &str, base: &Path) -> Result<Target, TargetError> {
+    pub(crate) fn parse(url: &str, base: &Path) -> Result<Target, TargetError> {
         Target::parse_url(url, base).map_err(TargetError::Unparseable)?
     }
 
@@ -280,12 +280,12 @@ impl Target {
     }
 
     /// The URL to connect with. Never print it.
-    pub fn url(&self) -> &str {
+    pub(crate) fn url(&self) -> &str {
         &self.url
     }
 
     /// The database name (or the SQLite file).
-    pub fn database(&self) -> Option<&str> {
+    pub(crate) fn database(&self) -> Option<&str> {
         match &self.endpoint {
             Endpoint::File(f) => Some(f),
             Endpoint::Server { database, .. } => database.as_deref(),
@@ -294,7 +294,7 @@ impl Target {
 
     /// `postgres database "app" on db.internal:5432`, `sqlite database /srv/auth.db`:
     /// the host, port (or socket) and database the driver dials, never the user info.
-    pub fn describe(&self) -> String {
+    pub(crate) fn describe(&self) -> String {
         match &self.endpoint {
             Endpoint::File(f) => format!("sqlite database {}", printable(f)),
             Endpoint::Server { at, database } => {
@@ -310,7 +310,7 @@ impl Target {
 
     /// A driver's error as one line: repeated prefixes folded (`error with configuration:
     /// error with configuration: …`), secrets scrubbed.
-    pub fn driver_message(&self, e: &dyn std::fmt::Display) -> String {
+    pub(crate) fn driver_message(&self, e: &dyn std::fmt::Display) -> String {
         let text = crate::output::one_line(&e.to_string());
         let mut parts: Vec<&str> = Vec::new();
         for part in text.split(": ") {
@@ -322,7 +322,7 @@ impl Target {
     }
 
     /// Removes every known secret from a text (a driver's error message, say).
-    pub fn scrub(&self, text: &str) -> String {
+    pub(crate) fn scrub(&self, text: &str) -> String {
         let secrets: Vec<&str> = self.secrets.iter().map(String::as_str).collect();
         crate::redact::redact_in_text(text, &secrets)
     }

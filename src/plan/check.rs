@@ -8,14 +8,14 @@ use crate::schema::Schema;
 
 /// A column, by table and column name.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TableColumn {
+pub(crate) struct TableColumn {
     pub table: String,
     pub column: String,
 }
 
 /// What the check found, in schema order (columns in the database's order).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Findings {
+pub(crate) struct Findings {
     pub missing_tables: Vec<String>,
     pub missing_columns: Vec<TableColumn>,
     /// NOT NULL, no default, not generated, and not a field of the schema.
@@ -23,7 +23,7 @@ pub struct Findings {
 }
 
 impl Findings {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.missing_tables.is_empty()
             && self.missing_columns.is_empty()
             && self.required_columns.is_empty()
@@ -31,7 +31,7 @@ impl Findings {
 
     /// Upstream's mismatch message (`formatSchemaMismatch`), with `rustauth migrate` in
     /// the help line.
-    pub fn message(&self) -> String {
+    pub(crate) fn message(&self) -> String {
         let mut sections = vec!["Database schema mismatch".to_string()];
         if !self.missing_tables.is_empty() {
             sections.push(format!(
@@ -84,7 +84,7 @@ impl Findings {
 
 /// Columns of existing schema tables that Better Auth never writes and that reject every
 /// insert: not `id`, not a column of the schema, NOT NULL, no default, not generated.
-pub fn required_columns(schema: &Schema, catalog: &Catalog) -> Vec<TableColumn> {
+pub(crate) fn required_columns(schema: &Schema, catalog: &Catalog) -> Vec<TableColumn> {
     let mut out = Vec::new();
     for table in &schema.tables {
         let Some(existing) = catalog.table(&table.name) else {
@@ -103,7 +103,7 @@ pub fn required_columns(schema: &Schema, catalog: &Catalog) -> Vec<TableColumn> 
 }
 
 /// The schema check of `schema` against what the database has.
-pub fn check(schema: &Schema, catalog: &Catalog) -> Findings {
+pub(crate) fn check(schema: &Schema, catalog: &Catalog) -> Findings {
     let mut f = Findings {
         required_columns: required_columns(schema, catalog),
         ..Findings::default()

@@ -27,7 +27,7 @@ use crate::schema::Schema;
 use crate::sql::Ddl;
 
 /// The most columns a table may have.
-pub fn max_columns(dialect: Dialect) -> Option<usize> {
+pub(crate) fn max_columns(dialect: Dialect) -> Option<usize> {
     match dialect {
         Dialect::Postgres => Some(1600),
         Dialect::Mysql => Some(1017),
@@ -143,7 +143,7 @@ fn engine(dialect: Dialect) -> &'static str {
 
 /// Every name problem of `statements` (the plan, in order) on `dialect`, worded for the
 /// user: what, which rule, the fix. `history`: the history table the run creates, if any.
-pub fn check(
+pub(crate) fn check(
     statements: &[Ddl],
     schema: &Schema,
     catalog: &Catalog,

@@ -8,7 +8,7 @@ use crate::schema::Schema;
 use super::{Plan, PlanError, diff};
 
 /// A connected database with the target schema and the plan against it.
-pub struct Live {
+pub(crate) struct Live {
     pub target: Target,
     pub db: Db,
     pub schema: Schema,
@@ -17,7 +17,7 @@ pub struct Live {
 
 /// Why a live plan could not be made: the database failed, or upstream refuses the plan.
 #[derive(Debug, thiserror::Error)]
-pub enum LiveError {
+pub(crate) enum LiveError {
     #[error(transparent)]
     Plan(#[from] PlanError),
     #[error(transparent)]
@@ -26,7 +26,7 @@ pub enum LiveError {
 
 /// Connects to `target` and plans `schema` against it; `resume`: the history table to
 /// finish an interrupted plan from (see [`replan`]).
-pub async fn connect_and_plan(
+pub(crate) async fn connect_and_plan(
     target: Target,
     schema: Schema,
     resume: Option<&str>,
@@ -45,7 +45,11 @@ pub async fn connect_and_plan(
 /// Introspects and diffs again (after the lock is taken, say). Row counts are read only
 /// for tables that would get a NOT NULL column, in one extra round trip. `resume`: the
 /// history table, to finish the indexes of a plan that stopped half-way (MySQL).
-pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Result<Plan, LiveError> {
+pub(crate) async fn replan(
+    db: &mut Db,
+    schema: &Schema,
+    resume: Option<&str>,
+) -> Result<Plan, LiveError> {
     let dialect = db.dialect();
     let rules = crate::sql::Rules::of(schema.line);
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
@@ -98,7 +102,7 @@ pub async fn replan(db: &mut Db, schema: &Schema, resume: Option<&str>) -> Resul
 }
 
 /// The first name problem of a plan as one line (with how many more there are).
-pub fn name_error(plan: &Plan) -> Option<String> {
+pub(crate) fn name_error(plan: &Plan) -> Option<String> {
     let first = plan.name_errors.first()?;
     Some(match plan.name_errors.len() {
         1 => first.clone(),

@@ -4,9 +4,9 @@
 //! drift that upstream ignores, blockers (statements that would fail or invent data on a
 //! database in use), and on the 1.7 line upstream's unsafe changes and schema problems.
 
-pub mod check;
-pub mod limits;
-pub mod live;
+pub(crate) mod check;
+pub(crate) mod limits;
+pub(crate) mod live;
 mod types;
 
 use crate::db::Catalog;
@@ -14,11 +14,11 @@ use crate::model::{Dialect, FieldType};
 use crate::schema::{Column, Schema, Table};
 use crate::sql::{self, Ddl, Rules, Style};
 
-pub use types::match_type;
+pub(crate) use types::match_type;
 
 /// A statement the plan must not run, with why and how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Blocker {
+pub(crate) struct Blocker {
     pub table: String,
     pub column: String,
     /// The statement as it would run.
@@ -29,7 +29,7 @@ pub struct Blocker {
 
 /// Why no plan can be made: upstream refuses it before writing or running anything.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum PlanError {
+pub(crate) enum PlanError {
     /// An existing index has the name of one the schema declares, but other columns or
     /// uniqueness; or its name is taken by another table; or it cannot be created on an
     /// existing MySQL/SQL Server column. The text is upstream's.
@@ -40,14 +40,14 @@ pub enum PlanError {
 /// A difference between a column in the database and in the schema that no plan fixes
 /// (upstream ignores it); its text says what to do by hand.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Drift {
+pub(crate) struct Drift {
     pub table: String,
     pub column: String,
     pub kind: DriftKind,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DriftKind {
+pub(crate) enum DriftKind {
     /// Nullable in the database, required in the schema (the 1.6 line; 1.7 warns itself).
     Nullable,
     /// NOT NULL in the database, optional in the schema.
@@ -60,7 +60,7 @@ pub enum DriftKind {
 
 impl DriftKind {
     /// A missing index, which finishing an interrupted plan may add.
-    pub fn is_index(&self) -> bool {
+    pub(crate) fn is_index(&self) -> bool {
         matches!(self, DriftKind::NoUnique { .. } | DriftKind::NoIndex { .. })
     }
 }
@@ -91,7 +91,7 @@ impl std::fmt::Display for Drift {
 
 /// What `migrate` would do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Plan {
+pub(crate) struct Plan {
     pub dialect: Dialect,
     /// Statements in executable order.
     pub statements: Vec<Ddl>,
@@ -121,7 +121,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.statements.is_empty()
     }
 
@@ -130,7 +130,12 @@ impl Plan {
     /// plans again): every field index of the schema whose table and column exist, that
     /// the database lacks, and that the unfinished plan's SQL creates, is added after the
     /// others.
-    pub fn resume_indexes(&mut self, schema: &Schema, catalog: &Catalog, unfinished_sql: &str) {
+    pub(crate) fn resume_indexes(
+        &mut self,
+        schema: &Schema,
+        catalog: &Catalog,
+        unfinished_sql: &str,
+    ) {
         let rules = Rules::of(schema.line);
         let style = Style::of(schema, self.dialect);
         for table in &schema.tables {
@@ -157,7 +162,7 @@ impl Plan {
     }
 
     /// The statements as [`crate::db::Db::apply`] runs them.
-    pub fn steps(&self, schema: &Schema) -> Vec<crate::db::Step> {
+    pub(crate) fn steps(&self, schema: &Schema) -> Vec<crate::db::Step> {
         let style = Style::of(schema, self.dialect);
         self.statements
             .iter()
@@ -180,13 +185,13 @@ impl Plan {
     }
 
     /// The plan's SQL as upstream's `compileMigrations` joins it.
-    pub fn sql(&self, schema: &Schema) -> String {
+    pub(crate) fn sql(&self, schema: &Schema) -> String {
         sql::render(&self.statements, &Style::of(schema, self.dialect))
     }
 
     /// What generate writes: the plan, after upstream's "DO NOT RUN" banner when it has
     /// unsafe changes (1.7).
-    pub fn script(&self, schema: &Schema) -> String {
+    pub(crate) fn script(&self, schema: &Schema) -> String {
         let sql = self.sql(schema);
         if self.unsafe_changes.is_empty() || sql.is_empty() {
             return sql;
@@ -208,7 +213,7 @@ impl Plan {
 }
 
 /// The plan for an empty database: every table.
-pub fn fresh(schema: &Schema, dialect: Dialect) -> Plan {
+pub(crate) fn fresh(schema: &Schema, dialect: Dialect) -> Plan {
     diff(schema, &Catalog::default(), dialect)
         .expect("an empty database has no index to conflict with")
 }
@@ -233,7 +238,11 @@ fn field_index(table: &Table, c: &Column, unique: bool, rules: Rules, dialect: D
 }
 
 /// Diffs the target schema against what the database has.
-pub fn diff(schema: &Schema, catalog: &Catalog, dialect: Dialect) -> Result<Plan, PlanError> {
+pub(crate) fn diff(
+    schema: &Schema,
+    catalog: &Catalog,
+    dialect: Dialect,
+) -> Result<Plan, PlanError> {
     let rules = Rules::of(schema.line);
     let style = Style::of(schema, dialect);
     let mut alters = Vec::new();

@@ -29,7 +29,12 @@ impl Family {
     }
 }
 
-pub fn match_type(column_type: &str, field: &FieldType, dialect: Dialect, rules: Rules) -> bool {
+pub(crate) fn match_type(
+    column_type: &str,
+    field: &FieldType,
+    dialect: Dialect,
+    rules: Rules,
+) -> bool {
     let Some(family) = Family::of(field) else {
         return column_type.to_lowercase().contains("json");
     };

@@ -9,11 +9,11 @@ use crate::model::Dialect;
 use crate::schema::{Column, Table};
 
 /// The longest index name the 1.7 line writes, in UTF-8 bytes.
-pub const MAX_INDEX_NAME_BYTES: usize = 63;
+pub(crate) const MAX_INDEX_NAME_BYTES: usize = 63;
 
 /// `<table>_<columns joined by _>_<idx|uidx>`, cut to 63 bytes with a hash when
 /// `truncate` (the 1.7 line) and longer.
-pub fn index_name(table: &str, columns: &[String], unique: bool, truncate: bool) -> String {
+pub(crate) fn index_name(table: &str, columns: &[String], unique: bool, truncate: bool) -> String {
     let kind = if unique { "uidx" } else { "idx" };
     let full = format!("{table}_{}_{kind}", columns.join("_"));
     if !truncate || full.len() <= MAX_INDEX_NAME_BYTES {
@@ -43,7 +43,7 @@ fn fnv1a_utf16(s: &str) -> u32 {
 /// (3072-byte budget, 4 bytes a character, at most 191) and SQL Server (1700 bytes, 1 byte
 /// a character, at most 255): the smallest share over the indexes that contain it. `None`
 /// when no table-level index covers it, or on another dialect.
-pub fn index_string_length(table: &Table, column: &str, dialect: Dialect) -> Option<u32> {
+pub(crate) fn index_string_length(table: &Table, column: &str, dialect: Dialect) -> Option<u32> {
     let (budget, per_char, cap) = match dialect {
         Dialect::Mysql => (3072_u32, 4_u32, 191_u32),
         Dialect::Mssql => (1700, 1, 255),

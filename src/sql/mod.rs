@@ -5,18 +5,18 @@
 //! the planner from [`Rules`].
 
 mod index;
-pub mod rows;
+pub(crate) mod rows;
 mod types;
 
 use crate::model::{Dialect, FieldType, IdStrategy, Line, Literal};
 use crate::schema::{Column, Schema, Table};
 
-pub use index::{MAX_INDEX_NAME_BYTES, index_name, index_string_length};
-pub use types::column_type;
+pub(crate) use index::{index_name, index_string_length};
+pub(crate) use types::column_type;
 
 /// How one Better Auth line writes its DDL.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Rules {
+pub(crate) struct Rules {
     /// A static default is written on `alter table … add column` (never in `create table`).
     pub alter_static_defaults: bool,
     /// `alter table … add column` keeps an inline `unique` (except on SQLite, which cannot
@@ -36,7 +36,7 @@ pub struct Rules {
 }
 
 impl Rules {
-    pub fn of(line: Line) -> Rules {
+    pub(crate) fn of(line: Line) -> Rules {
         match line {
             Line::V1_6 => Rules {
                 alter_static_defaults: false,
@@ -63,14 +63,14 @@ impl Rules {
 /// What rendering needs besides the statement: the dialect, the id strategy and the
 /// PostgreSQL schema that qualifies table names.
 #[derive(Debug, Clone, Copy)]
-pub struct Style<'a> {
+pub(crate) struct Style<'a> {
     pub dialect: Dialect,
     pub id: IdStrategy,
     pub namespace: Option<&'a str>,
 }
 
 impl<'a> Style<'a> {
-    pub fn of(schema: &'a Schema, dialect: Dialect) -> Style<'a> {
+    pub(crate) fn of(schema: &'a Schema, dialect: Dialect) -> Style<'a> {
         Style {
             dialect,
             id: schema.id,
@@ -79,12 +79,12 @@ impl<'a> Style<'a> {
     }
 
     /// A quoted identifier.
-    pub fn quote(&self, name: &str) -> String {
+    pub(crate) fn quote(&self, name: &str) -> String {
         quote(self.dialect, name)
     }
 
     /// A quoted table name, qualified with the schema when there is one.
-    pub fn table(&self, name: &str) -> String {
+    pub(crate) fn table(&self, name: &str) -> String {
         match self.namespace {
             Some(ns) => format!("{}.{}", self.quote(ns), self.quote(name)),
             None => self.quote(name),
@@ -94,7 +94,7 @@ impl<'a> Style<'a> {
 
 /// One DDL statement of a plan.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Ddl {
+pub(crate) enum Ddl {
     /// `create schema if not exists` (1.7, `database.schema` on PostgreSQL).
     CreateSchema(String),
     CreateTable(Table),
@@ -120,7 +120,7 @@ pub enum Ddl {
 
 impl Ddl {
     /// The index this statement creates, if it creates one.
-    pub fn index(&self) -> Option<&str> {
+    pub(crate) fn index(&self) -> Option<&str> {
         match self {
             Ddl::CreateIndex { name, .. } => Some(name),
             _ => None,
@@ -129,7 +129,7 @@ impl Ddl {
 }
 
 /// Quotes an identifier: backticks on mysql, double quotes elsewhere.
-pub fn quote(dialect: Dialect, name: &str) -> String {
+pub(crate) fn quote(dialect: Dialect, name: &str) -> String {
     match dialect {
         Dialect::Mysql => format!("`{}`", name.replace('`', "``")),
         _ => format!("\"{}\"", name.replace('"', "\"\"")),
@@ -137,7 +137,7 @@ pub fn quote(dialect: Dialect, name: &str) -> String {
 }
 
 /// Renders one statement (without the trailing `;`).
-pub fn render_one(ddl: &Ddl, style: &Style<'_>) -> String {
+pub(crate) fn render_one(ddl: &Ddl, style: &Style<'_>) -> String {
     let dialect = style.dialect;
     match ddl {
         Ddl::CreateSchema(name) => format!("create schema if not exists {}", style.quote(name)),
@@ -206,7 +206,7 @@ pub fn render_one(ddl: &Ddl, style: &Style<'_>) -> String {
 /// that never invent a value: add it nullable, make it NOT NULL (under strict mode that
 /// fails when a row holds NULL), and drop it again (the undo). `None` for any other
 /// statement or dialect.
-pub fn mysql_guarded_add(ddl: &Ddl, style: &Style<'_>) -> Option<[String; 3]> {
+pub(crate) fn mysql_guarded_add(ddl: &Ddl, style: &Style<'_>) -> Option<[String; 3]> {
     let Ddl::AddColumn {
         table,
         column,
@@ -238,7 +238,7 @@ pub fn mysql_guarded_add(ddl: &Ddl, style: &Style<'_>) -> Option<[String; 3]> {
 
 /// Renders statements as upstream's `compileMigrations`: joined by `;\n\n`, ended by `;`.
 /// An empty plan renders as the empty string.
-pub fn render(stmts: &[Ddl], style: &Style<'_>) -> String {
+pub(crate) fn render(stmts: &[Ddl], style: &Style<'_>) -> String {
     if stmts.is_empty() {
         return String::new();
     }
@@ -247,7 +247,7 @@ pub fn render(stmts: &[Ddl], style: &Style<'_>) -> String {
 }
 
 /// The type of the `id` column.
-pub fn id_type(dialect: Dialect, id: IdStrategy) -> &'static str {
+pub(crate) fn id_type(dialect: Dialect, id: IdStrategy) -> &'static str {
     types::id_type(dialect, id, false)
 }
 
@@ -267,7 +267,7 @@ fn id_column(dialect: Dialect, id: IdStrategy) -> String {
 
 /// The SQL default a column gets in `create table`: only a date field whose default is a
 /// function (`now`), and not on SQLite (upstream's rule).
-pub fn column_default(c: &Column, dialect: Dialect) -> Option<&'static str> {
+pub(crate) fn column_default(c: &Column, dialect: Dialect) -> Option<&'static str> {
     if !c.default_now || c.ty != FieldType::Date {
         return None;
     }
@@ -280,7 +280,7 @@ pub fn column_default(c: &Column, dialect: Dialect) -> Option<&'static str> {
 
 /// The static default an added column gets on the 1.7 line: a string, number or boolean
 /// field's `defaultValue`, except on an optional unique field.
-pub fn static_default(c: &Column, dialect: Dialect) -> Option<String> {
+pub(crate) fn static_default(c: &Column, dialect: Dialect) -> Option<String> {
     let value = c.default.as_ref()?;
     let typed = matches!(
         c.ty,
@@ -293,7 +293,7 @@ pub fn static_default(c: &Column, dialect: Dialect) -> Option<String> {
 }
 
 /// A literal as Kysely writes an immediate value.
-pub fn literal(value: &Literal, dialect: Dialect) -> String {
+pub(crate) fn literal(value: &Literal, dialect: Dialect) -> String {
     match value {
         Literal::Bool(b) => match dialect {
             Dialect::Sqlite | Dialect::Mssql => if *b { "1" } else { "0" }.to_string(),

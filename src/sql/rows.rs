@@ -8,7 +8,7 @@ use super::Style;
 
 /// A value and how the statement must read it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Value {
+pub(crate) struct Value {
     pub param: Param,
     /// The field's type: PostgreSQL casts dates and JSON from their text.
     pub ty: Option<FieldType>,
@@ -17,7 +17,7 @@ pub struct Value {
 }
 
 impl Value {
-    pub fn text(s: impl Into<String>) -> Value {
+    pub(crate) fn text(s: impl Into<String>) -> Value {
         Value {
             param: Param::Text(s.into()),
             ty: None,
@@ -25,7 +25,7 @@ impl Value {
         }
     }
 
-    pub fn typed(param: Param, ty: &FieldType) -> Value {
+    pub(crate) fn typed(param: Param, ty: &FieldType) -> Value {
         Value {
             param,
             ty: Some(ty.clone()),
@@ -34,7 +34,7 @@ impl Value {
     }
 
     /// A value PostgreSQL reads through `::<cast>`.
-    pub fn cast(param: Param, cast: &'static str) -> Value {
+    pub(crate) fn cast(param: Param, cast: &'static str) -> Value {
         Value {
             param,
             ty: None,
@@ -85,7 +85,7 @@ fn as_text(style: &Style<'_>, expr: &str) -> String {
 }
 
 /// `insert into <table> (<cols>) values (…)`.
-pub fn insert(style: &Style<'_>, table: &str, cols: Vec<(String, Value)>) -> Stmt {
+pub(crate) fn insert(style: &Style<'_>, table: &str, cols: Vec<(String, Value)>) -> Stmt {
     let mut b = Builder {
         style,
         params: Vec::new(),
@@ -105,7 +105,7 @@ pub fn insert(style: &Style<'_>, table: &str, cols: Vec<(String, Value)>) -> Stm
 /// where <key> = <value>`: a row that takes columns of another row (an account takes its
 /// user's id, whatever the id strategy made it). `from_cols`: (column, source column,
 /// whether the source is read as text).
-pub fn insert_from(
+pub(crate) fn insert_from(
     style: &Style<'_>,
     table: &str,
     cols: Vec<(String, Value)>,
@@ -137,7 +137,7 @@ pub fn insert_from(
 }
 
 /// `update <table> set … where <conditions>`.
-pub fn update(
+pub(crate) fn update(
     style: &Style<'_>,
     table: &str,
     set: Vec<(String, Value)>,
@@ -166,7 +166,7 @@ pub fn update(
 
 /// `select cast(<column> as text) from <table> where <conditions>`; without a column,
 /// the row count.
-pub fn select_text(
+pub(crate) fn select_text(
     style: &Style<'_>,
     table: &str,
     column: Option<&str>,

@@ -22,6 +22,8 @@
 //! Every helper is blocking; the sqlx work runs on a runtime of the calling thread.
 
 #![allow(dead_code)]
+// A helper module of each test crate: `pub` marks what the test files use.
+#![allow(unreachable_pub)]
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;

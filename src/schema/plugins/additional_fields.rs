@@ -1,4 +1,4 @@
-//! `additional-fields`: Extra columns on the core models, declared under [models.<key>.additional_fields].
+//! `additional-fields`: Extra columns on the core models, declared under `[models.<key>.additional_fields]`.
 
 use crate::model::Line;
 use crate::schema::field::TableDef;
