@@ -126,13 +126,18 @@ fn findings(global: &Global, timeout: Duration) -> Result<(String, Findings), Fa
     };
     let target = match connect::target(&loaded) {
         Ok(Route::Sql(t)) => t,
-        Ok(Route::Guidance(_)) => return Err(Failure::new(
-            format!(
-                "Schema validation is not available for adapter \"{}\".",
-                loaded.config.database.adapter.map_or("", Adapter::name)
-            ),
-            Some("rustauth checks SQL databases only (adapters sqlx, kysely, diesel, tokio-postgres, deadpool-postgres)".into()),
-        )),
+        Ok(Route::Guidance(_)) => {
+            return Err(Failure::new(
+                format!(
+                    "Schema validation is not available for adapter \"{}\".",
+                    loaded.config.database.adapter.map_or("", Adapter::name)
+                ),
+                Some(format!(
+                    "rustauth checks SQL databases only (adapters {})",
+                    crate::config::adapter::Adapter::sql_names().join(", ")
+                )),
+            ));
+        }
         Err(e) => return Err(not_validated(render::connect_error(&e, "check"))),
     };
     let schema = loaded.config.schema();

@@ -42,4 +42,13 @@ impl Adapter {
     pub fn is_sql(self) -> bool {
         self.guidance().is_none()
     }
+
+    /// The names of the SQL adapters, for messages.
+    pub fn sql_names() -> Vec<&'static str> {
+        Adapter::NAMES
+            .iter()
+            .copied()
+            .filter(|n| Adapter::parse(n).is_some_and(Adapter::is_sql))
+            .collect()
+    }
 }
