@@ -178,6 +178,76 @@ fn a_role_with_connection_limit_1_migrates_postgres() {
     assert_eq!(status.code, 0, "{}", status.both());
 }
 
+/// While another session holds the role's only connection slot, a command waits for it
+/// (up to half the connect timeout, at most 5 s) instead of failing at once: the slot of
+/// a command that has just ended is freed a moment later. A slot that stays taken is
+/// "too many connections", within that bound.
+#[test]
+fn a_taken_connection_slot_is_waited_for_postgres() {
+    let Some(db) = ScratchDb::new(Engine::Postgres) else {
+        return;
+    };
+    let role = LimitedRole {
+        db_url: db.url.clone(),
+        server: db.server_url().to_string(),
+        name: format!("rustauth_r_{:08x}", rand::random::<u32>()),
+    };
+    let mut admin = Conn::open(Engine::Postgres, &role.server).unwrap();
+    admin.exec(&format!(
+        "create role \"{0}\" login connection limit 1; alter database \"{1}\" owner to \"{0}\"",
+        role.name, db.name
+    ));
+    admin.close();
+    let url = with_userinfo(&db.url, &role.name);
+    let case = case_named(Engine::Postgres, "core");
+    let hold = |for_ms: u64| {
+        let url = url.clone();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let holder = std::thread::spawn(move || {
+            let c = Conn::open(Engine::Postgres, &url).unwrap();
+            tx.send(()).unwrap();
+            std::thread::sleep(Duration::from_millis(for_ms));
+            c.close();
+        });
+        rx.recv().unwrap();
+        holder
+    };
+
+    let holder = hold(600);
+    let run = run_config(
+        &case.config(),
+        &url,
+        &["db", "status", "--connect-timeout", "10"],
+    );
+    holder.join().unwrap();
+    assert_eq!(
+        run.code,
+        0,
+        "the freed slot was not waited for\n{}",
+        run.both()
+    );
+
+    let holder = hold(4_000);
+    let start = Instant::now();
+    let run = run_config(
+        &case.config(),
+        &url,
+        &["db", "status", "--connect-timeout", "2"],
+    );
+    let took = start.elapsed();
+    holder.join().unwrap();
+    run.assert_one_line_error("a slot that stays taken");
+    assert!(
+        run.stderr.contains("too many connections"),
+        "{}",
+        run.both()
+    );
+    assert!(
+        took >= Duration::from_millis(900) && took < Duration::from_millis(3_500),
+        "waited {took:?}, not about half of --connect-timeout 2"
+    );
+}
+
 /// An application session: an open transaction that has read `user`.
 struct AppTransaction {
     conn: Conn,

@@ -144,7 +144,9 @@ fn findings(global: &Global, timeout: Duration) -> Result<(String, Findings), Fa
     let names: Vec<String> = schema.tables.iter().map(|t| t.name.clone()).collect();
     let run = async {
         let mut db = Db::connect(&target, &render::read_only(timeout)).await?;
-        db.introspect(&names, &[]).await
+        let catalog = db.introspect(&names, &[]).await;
+        db.close().await;
+        catalog
     };
     let catalog = super::context::runtime()
         .map_err(|e| not_validated(e.to_string()))?

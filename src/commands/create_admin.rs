@@ -205,6 +205,7 @@ pub(crate) fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
             .into_iter()
             .next()
             .unwrap_or_default();
+        db.close().await;
         println!("Admin user {verb} successfully.");
         println!("User ID: {id}");
         println!("Email: {email}");

@@ -41,6 +41,9 @@ pub(crate) fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
         };
         // Files `rustauth generate` wrote and sqlx applied manage this database.
         let sqlx_files = live.db.sqlx_recorded().await;
+        let (dialect, namespace) = (live.db.dialect(), live.db.namespace().to_string());
+        // Everything is read: the connection slot is freed before the output.
+        live.db.close().await;
         let plan = &live.plan;
         let indexes: Vec<String> = plan
             .statements
@@ -55,8 +58,8 @@ pub(crate) fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
             let doc = json!({
                 "version": 1,
                 "database": live.target.describe(),
-                "provider": live.db.dialect().name(),
-                "namespace": live.db.namespace(),
+                "provider": dialect.name(),
+                "namespace": namespace,
                 "up_to_date": !pending,
                 "pending": {
                     "tables": plan.created,
@@ -91,7 +94,7 @@ pub(crate) fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
             });
             println!("{}", serde_json::to_string_pretty(&doc)?);
         } else {
-            println!("Database: {} ({})", live.target.describe(), live.db.namespace());
+            println!("Database: {} ({namespace})", live.target.describe());
             if let Some(files) = &sqlx_files {
                 println!(
                     "Managed by sqlx: _sqlx_migrations records {} rustauth file(s) ({}); apply new ones with `rustauth generate` and `sqlx migrate run` (`rustauth migrate` refuses this database)",

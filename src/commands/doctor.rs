@@ -472,6 +472,7 @@ fn database_checks(state: &ConfigState, reach: &Reach, timeout: Duration) -> Res
         let sqlx = db.sqlx_recorded().await.is_some();
         v.push(schema_check(&plan, sqlx));
         v.push(drift_check(&plan));
+        db.close().await;
         v
     });
     Ok(checks)

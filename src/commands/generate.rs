@@ -403,6 +403,7 @@ fn live_sql(loaded: &crate::config::Loaded, args: &GenerateArgs) -> Result<(Stri
                     crate::report::print_blockers(&l.plan.blockers);
                 }
                 let what = plan_what(&loaded.config, &l.schema, &l.plan);
+                l.db.close().await;
                 Ok((l.plan.script(&l.schema), what))
             }
             Ok(Route::Guidance(msg)) => bail!("{msg}"),

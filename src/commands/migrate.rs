@@ -138,6 +138,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             // A run that changed nothing leaves no SQLite file it created behind.
             live.db.discard_created().await;
         }
+        live.db.close().await;
         if args.json && result.is_ok() {
             let plan = &live.plan;
             let doc = serde_json::json!({

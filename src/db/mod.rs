@@ -198,6 +198,35 @@ pub(crate) trait Driver {
 
     /// The first column of a query's rows, as text (NULLs left out).
     async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>>;
+
+    /// Ends the session the way the protocol says (a terminate message), so that the
+    /// server frees its connection slot before the next command connects.
+    async fn close(self);
+}
+
+/// Runs `connect` again, for up to half the connect timeout (at most 5 s), while the
+/// server answers that no connection slot is free (`is_full`): the slot a command that
+/// just ended held is freed a moment after it exits, and a role with a connection limit
+/// of 1 runs `migrate` then `db status` back to back in deploy scripts.
+pub(crate) async fn retry_while_full<T, F, Fut>(
+    timeout: Duration,
+    is_full: fn(&sqlx::Error) -> bool,
+    mut connect: F,
+) -> std::result::Result<T, sqlx::Error>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = std::result::Result<T, sqlx::Error>>,
+{
+    let start = std::time::Instant::now();
+    let budget = (timeout / 2).min(Duration::from_secs(5));
+    loop {
+        match connect().await {
+            Err(e) if is_full(&e) && start.elapsed() < budget => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            r => return r,
+        }
+    }
 }
 
 /// An open connection to one of the three engines.
@@ -374,6 +403,11 @@ impl Db {
     /// The first column of a query's rows, as text (NULLs left out).
     pub(crate) async fn read_texts(&mut self, stmt: &rows::Stmt) -> Result<Vec<String>> {
         each!(self, d => d.read_texts(stmt).await)
+    }
+
+    /// Ends the session cleanly (see [`Driver::close`]).
+    pub(crate) async fn close(self) {
+        each!(self, d => d.close().await);
     }
 
     /// The descriptions of the rustauth files (`<version>_rustauth_<what>.sql`, which sqlx

@@ -83,8 +83,11 @@ impl Mysql {
     pub(crate) async fn connect(target: &Target, opts: &Options) -> Result<Mysql> {
         let my_opts = MySqlConnectOptions::from_str(target.url())
             .map_err(|e| DbError::bad_url(target, &e))?;
-        let mut conn = my_opts
-            .connect()
+        let full = |e: &sqlx::Error| {
+            // 1040: the server's max_connections; 1203, 1226: the user's limit.
+            matches!(error_number(e), Some(1040 | 1203 | 1226))
+        };
+        let mut conn = super::retry_while_full(opts.connect_timeout, full, || my_opts.connect())
             .await
             .map_err(|e| DbError::sqlx(target, "cannot connect to", &e))?;
         let secs = timeout_secs(opts.lock_timeout);
@@ -576,6 +579,10 @@ impl Driver for Mysql {
     /// The first column of a query's rows, as text.
     async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
         super::rows::mysql_read(&mut self.conn, &self.target, stmt).await
+    }
+
+    async fn close(self) {
+        let _ = sqlx::Connection::close(self.conn).await;
     }
 }
 

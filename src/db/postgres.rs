@@ -50,6 +50,12 @@ fn is_lock_timeout(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("55P03"))
 }
 
+/// Whether the server has no connection slot free (`too_many_connections`: the server's
+/// or the role's limit).
+fn is_too_many_connections(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(d) if d.code().as_deref() == Some("53300"))
+}
+
 /// Whether the server answered with an error (as opposed to a lost connection).
 fn server_answered(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(_))
@@ -73,13 +79,15 @@ impl Postgres {
         DbError::sqlx(&self.target, doing, &e)
     }
 
-    async fn open(target: &Target) -> Result<PgConnection> {
+    async fn open(target: &Target, timeout: Duration) -> Result<PgConnection> {
         let opts = PgConnectOptions::from_str(target.url())
             .map_err(|e| DbError::bad_url(target, &e))?
             .application_name("rustauth")
             .extra_float_digits(None)
             .statement_cache_capacity(0);
-        opts.connect().await.map_err(|e| {
+        super::retry_while_full(timeout, is_too_many_connections, || opts.connect())
+            .await
+            .map_err(|e| {
             let mut err = DbError::sqlx(target, "cannot connect to", &e);
             if let DbError::Failed { detail, .. } = &mut err
                 && detail.contains("unsupported startup parameter: options")
@@ -101,7 +109,7 @@ impl Postgres {
                 example: "postgres://user@host:5432/DATABASE",
             });
         }
-        let mut conn = Self::open(target).await?;
+        let mut conn = Self::open(target, opts.connect_timeout).await?;
         let row = conn
             .fetch_one("select current_database()::text, current_setting('search_path'), (select array_agg(nspname::text) from pg_catalog.pg_namespace), coalesce(pg_catalog.current_schema()::text, 'public')")
             .await
@@ -606,6 +614,10 @@ impl Driver for Postgres {
     async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
         let path = self.search_path();
         super::rows::postgres_read(&mut self.conn, &self.target, &path, stmt).await
+    }
+
+    async fn close(self) {
+        let _ = sqlx::Connection::close(self.conn).await;
     }
 }
 

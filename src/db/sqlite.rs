@@ -302,6 +302,10 @@ impl Driver for Sqlite {
     async fn read_texts(&mut self, stmt: &super::rows::Stmt) -> Result<Vec<String>> {
         super::rows::sqlite_read(&mut self.conn, &self.target, stmt).await
     }
+
+    async fn close(self) {
+        let _ = sqlx::Connection::close(self.conn).await;
+    }
 }
 
 fn is_busy(e: &sqlx::Error) -> bool {
