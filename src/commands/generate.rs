@@ -17,27 +17,29 @@ pub(crate) use crate::report::PLAN_HEADER;
 use crate::report::sha256_hex;
 
 /// What `generate --json` reports: the last outcome and the file written.
-static REPORT: std::sync::Mutex<(&str, Option<PathBuf>)> = std::sync::Mutex::new(("failed", None));
-
-fn record_outcome(outcome: &'static str) {
-    if let Ok(mut r) = REPORT.lock() {
-        r.0 = outcome;
-    }
+/// What a run did, for `--json`: its outcome and the file it wrote.
+struct Report {
+    outcome: std::cell::Cell<&'static str>,
+    file: std::cell::RefCell<Option<PathBuf>>,
 }
 
-fn record_written(path: &Path) {
-    if let Ok(mut r) = REPORT.lock() {
-        r.1 = Some(path.to_path_buf());
+impl Report {
+    fn written(&self, path: &Path) {
+        *self.file.borrow_mut() = Some(path.to_path_buf());
+        crate::output::say(&format!("Schema written to {}", path.display()));
     }
-    crate::output::say(&format!("Schema written to {}", path.display()));
 }
 
 pub(crate) fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     crate::output::set_json(args.json);
     let json = args.json;
-    let exit = run_inner(global, args)?;
+    let report = Report {
+        outcome: std::cell::Cell::new("failed"),
+        file: std::cell::RefCell::new(None),
+    };
+    let exit = run_inner(global, args, &report)?;
     if json {
-        let (outcome, file) = REPORT.lock().map(|r| r.clone()).unwrap_or(("failed", None));
+        let (outcome, file) = (report.outcome.get(), report.file.take());
         let doc = serde_json::json!({
             "version": 1,
             "outcome": outcome,
@@ -52,12 +54,12 @@ pub(crate) fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     Ok(exit)
 }
 
-fn run_inner(global: &Global, args: GenerateArgs) -> Result<Exit> {
+fn run_inner(global: &Global, args: GenerateArgs, report: &Report) -> Result<Exit> {
     let yes = args.yes.given();
     let loaded = global.load(false)?;
     let adapter = args.adapter.or(loaded.config.database.adapter);
     let track = |outcome: &'static str| {
-        record_outcome(outcome);
+        report.outcome.set(outcome);
         let event = crate::telemetry::CLI_GENERATE;
         crate::telemetry::send_with_adapter(event, outcome, &loaded.config, adapter);
     };
@@ -82,7 +84,15 @@ fn run_inner(global: &Global, args: GenerateArgs) -> Result<Exit> {
                 .base_dir(&loaded.cwd)
                 .join(&loaded.config.database.migrations_dir),
         };
-        return offline_versioned(&loaded.config, &args, &schema, dialect, &dir, &track);
+        return offline_versioned(
+            &loaded.config,
+            &args,
+            &schema,
+            dialect,
+            &dir,
+            &track,
+            report,
+        );
     }
     let live_mode = args.dialect.is_none();
     let (sql, what) = match args.dialect {
@@ -215,7 +225,7 @@ fn run_inner(global: &Global, args: GenerateArgs) -> Result<Exit> {
             target
         }
     };
-    record_written(&written);
+    report.written(&written);
     track(if existed { "overwritten" } else { "generated" });
     Ok(Exit::Ok)
 }
@@ -230,6 +240,7 @@ fn offline_versioned(
     dialect: Dialect,
     dir: &Path,
     track: &dyn Fn(&'static str),
+    report: &Report,
 ) -> Result<Exit> {
     use super::snapshot;
     let _lock = crate::fsutil::lock_dir(dir)?;
@@ -295,7 +306,7 @@ fn offline_versioned(
         ),
         Err(NewFileError::Other(e)) => return Err(e),
     }
-    record_written(&written);
+    report.written(&written);
     track("generated");
     Ok(Exit::Ok)
 }
