@@ -502,14 +502,14 @@ impl Parser<'_> {
                 let wrong = |what: &str| self.error(format!("`{prefix}.{ok}`{at} must {what}"));
                 match (o.kind, value) {
                     (plugins::OptionKind::Flag, toml::Value::Boolean(b)) => {
-                        po.flags.insert(ok.clone(), *b);
+                        po.set_flag(ok, *b);
                     }
                     (plugins::OptionKind::Flag, _) => return Err(wrong("be true or false")),
                     (plugins::OptionKind::Text, toml::Value::String(s)) if s.trim().is_empty() => {
                         return Err(wrong("not be empty"));
                     }
                     (plugins::OptionKind::Text, toml::Value::String(s)) => {
-                        po.text.insert(ok.clone(), s.clone());
+                        po.set_text(ok, s);
                     }
                     (plugins::OptionKind::Text, _) => return Err(wrong("be a string")),
                 }

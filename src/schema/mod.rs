@@ -189,10 +189,10 @@ fn every_table_def() -> Vec<TableDef> {
             for o in spec.options_on(line) {
                 match o.kind {
                     plugins::OptionKind::Flag => {
-                        opts.flags.insert(o.key.to_string(), true);
+                        opts.set_flag(o.key, true);
                     }
                     plugins::OptionKind::Text => {
-                        opts.text.insert(o.key.to_string(), String::new());
+                        opts.set_text(o.key, "");
                     }
                 }
             }

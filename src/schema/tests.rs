@@ -46,8 +46,7 @@ fn config_for(id: &str, line: Line, with_jwt: bool) -> Config {
     }
     if id == "mcp" && line == Line::V1_7 {
         let mut o = plugins::PluginOptions::default();
-        o.text
-            .insert("resource".into(), "https://api.example.com/mcp".into());
+        o.set_text("resource", "https://api.example.com/mcp");
         c.plugins.options.insert("mcp".into(), o);
     }
     c

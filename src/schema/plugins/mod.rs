@@ -119,9 +119,11 @@ impl OptionSpec {
 /// The schema-changing options a config sets for one plugin.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PluginOptions {
-    pub flags: BTreeMap<String, bool>,
+    /// Private: plugin files read options only through [`PluginOptions::enabled`] and
+    /// [`PluginOptions::text`], the reads `schema::tests` checks against each spec.
+    flags: BTreeMap<String, bool>,
     /// String options (mcp's `resource`).
-    pub text: BTreeMap<String, String>,
+    text: BTreeMap<String, String>,
 }
 
 impl PluginOptions {
@@ -133,6 +135,16 @@ impl PluginOptions {
     /// A string option's value.
     pub fn text(&self, key: &str) -> Option<&str> {
         self.text.get(key).map(String::as_str)
+    }
+
+    /// Sets a true/false option.
+    pub fn set_flag(&mut self, key: &str, on: bool) {
+        self.flags.insert(key.to_string(), on);
+    }
+
+    /// Sets a string option.
+    pub fn set_text(&mut self, key: &str, value: &str) {
+        self.text.insert(key.to_string(), value.to_string());
     }
 }
 
