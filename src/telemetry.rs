@@ -61,10 +61,44 @@ fn do_not_track() -> bool {
     truthy(std::env::var("DO_NOT_TRACK").ok().as_deref())
 }
 
-/// Sends `event` (`cli_generate`, `cli_migrate`) with `outcome` (`generated`,
-/// `no_changes`, `migrated`, …) and an anonymous snapshot of `config`. Never fails, never
+/// What a `generate` or `migrate` run came to: telemetry's `outcome`, and the
+/// `outcome` key of their `--json`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum RunOutcome {
+    Generated,
+    Overwritten,
+    Migrated,
+    NoChanges,
+    DryRun,
+    Aborted,
+    UnsupportedAdapter,
+    /// 1.7: migrate refused a change that corrupts a populated table.
+    UnsafeChange,
+    /// 1.7: migrate refused columns that reject every insert.
+    SchemaProblem,
+    Failed,
+}
+
+impl RunOutcome {
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            RunOutcome::Generated => "generated",
+            RunOutcome::Overwritten => "overwritten",
+            RunOutcome::Migrated => "migrated",
+            RunOutcome::NoChanges => "no_changes",
+            RunOutcome::DryRun => "dry_run",
+            RunOutcome::Aborted => "aborted",
+            RunOutcome::UnsupportedAdapter => "unsupported_adapter",
+            RunOutcome::UnsafeChange => "unsafe_change",
+            RunOutcome::SchemaProblem => "schema_problem",
+            RunOutcome::Failed => "failed",
+        }
+    }
+}
+
+/// Sends `event` (`cli_generate`, `cli_migrate`) with `outcome` and an anonymous snapshot of `config`. Never fails, never
 /// prints (unless `RUSTAUTH_TELEMETRY_DEBUG` is on), never waits more than [`TIMEOUT`].
-pub(crate) fn send(event: &str, outcome: &str, config: &Config) {
+pub(crate) fn send(event: &str, outcome: RunOutcome, config: &Config) {
     send_with_adapter(event, outcome, config, None);
 }
 
@@ -72,7 +106,7 @@ pub(crate) fn send(event: &str, outcome: &str, config: &Config) {
 /// rather than the config (adapters are a fixed list: the name is sent).
 pub(crate) fn send_with_adapter(
     event: &str,
-    outcome: &str,
+    outcome: RunOutcome,
     config: &Config,
     adapter: Option<Adapter>,
 ) {
@@ -100,7 +134,7 @@ pub(crate) fn send_with_adapter(
 /// "cli", "system"}}`.
 pub(crate) fn build_event(
     event: &str,
-    outcome: &str,
+    outcome: RunOutcome,
     config: &Config,
     adapter: Option<Adapter>,
 ) -> Value {
@@ -108,7 +142,7 @@ pub(crate) fn build_event(
         "type": token(event),
         "anonymousId": anonymous_id(),
         "payload": {
-            "outcome": token(outcome),
+            "outcome": outcome.name(),
             "config": snapshot(config, adapter),
             "cli": { "name": "rustauth", "version": env!("CARGO_PKG_VERSION") },
             "system": { "os": std::env::consts::OS, "arch": std::env::consts::ARCH },
@@ -224,7 +258,7 @@ enabled = ["two-factor"]
 
     #[test]
     fn event_shape_and_nothing_identifying() {
-        let e = build_event("cli_generate", "generated", &config(), None);
+        let e = build_event("cli_generate", RunOutcome::Generated, &config(), None);
         assert_eq!(e["type"], "cli_generate");
         assert_eq!(e["payload"]["outcome"], "generated");
         let c = &e["payload"]["config"];
@@ -250,12 +284,13 @@ enabled = ["two-factor"]
     #[test]
     fn unknown_names_are_other() {
         let e = build_event(
-            "cli_generate",
             "/home/me/x",
+            RunOutcome::NoChanges,
             &config(),
             Some(Adapter::Prisma),
         );
-        assert_eq!(e["payload"]["outcome"], "other");
+        assert_eq!(e["type"], "other");
+        assert_eq!(e["payload"]["outcome"], "no_changes");
         assert_eq!(e["payload"]["config"]["adapter"], "prisma");
         assert_eq!(token("cli_migrate"), "cli_migrate");
         assert_eq!(token("Cli Migrate"), "other");

@@ -15,11 +15,12 @@ use crate::model::Dialect;
 
 pub(crate) use crate::report::PLAN_HEADER;
 use crate::report::sha256_hex;
+use crate::telemetry::RunOutcome;
 
 /// What `generate --json` reports: the last outcome and the file written.
 /// What a run did, for `--json`: its outcome and the file it wrote.
 struct Report {
-    outcome: std::cell::Cell<&'static str>,
+    outcome: std::cell::Cell<RunOutcome>,
     file: std::cell::RefCell<Option<PathBuf>>,
 }
 
@@ -34,7 +35,7 @@ pub(crate) fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
     crate::output::set_json(args.json);
     let json = args.json;
     let report = Report {
-        outcome: std::cell::Cell::new("failed"),
+        outcome: std::cell::Cell::new(RunOutcome::Failed),
         file: std::cell::RefCell::new(None),
     };
     let exit = run_inner(global, args, &report)?;
@@ -42,7 +43,7 @@ pub(crate) fn run(global: &Global, args: GenerateArgs) -> Result<Exit> {
         let (outcome, file) = (report.outcome.get(), report.file.take());
         let doc = serde_json::json!({
             "version": 1,
-            "outcome": outcome,
+            "outcome": outcome.name(),
             "file": file.as_ref().map(|p| p.display().to_string()),
             "sha256": file
                 .as_ref()
@@ -58,14 +59,14 @@ fn run_inner(global: &Global, args: GenerateArgs, report: &Report) -> Result<Exi
     let yes = args.yes.given();
     let loaded = global.load(false)?;
     let adapter = args.adapter.or(loaded.config.database.adapter);
-    let track = |outcome: &'static str| {
+    let track = |outcome: RunOutcome| {
         report.outcome.set(outcome);
         let event = crate::telemetry::CLI_GENERATE;
         crate::telemetry::send_with_adapter(event, outcome, &loaded.config, adapter);
     };
     if let Some(guidance) = adapter.and_then(Adapter::guidance) {
         crate::output::say(&guidance);
-        track("unsupported_adapter");
+        track(RunOutcome::UnsupportedAdapter);
         return Ok(Exit::Ok);
     }
     let schema = loaded.config.schema();
@@ -120,7 +121,7 @@ fn run_inner(global: &Global, args: GenerateArgs, report: &Report) -> Result<Exi
 
     if sql.is_empty() {
         crate::output::say("Your schema is already up to date.");
-        track("no_changes");
+        track(RunOutcome::NoChanges);
         return Ok(Exit::Ok);
     }
     let hash = sha256_hex(&sql);
@@ -144,7 +145,7 @@ fn run_inner(global: &Global, args: GenerateArgs, report: &Report) -> Result<Exi
                     "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
                     existing.display()
                 ));
-                track("no_changes");
+                track(RunOutcome::NoChanges);
                 return Ok(Exit::Ok);
             }
             (dir.join(file_name(&next_version(&dir))), Some(dir))
@@ -170,7 +171,7 @@ fn run_inner(global: &Global, args: GenerateArgs, report: &Report) -> Result<Exi
             Some(true) => {}
             Some(false) => {
                 eprintln!("Schema generation aborted: nothing written.");
-                track("aborted");
+                track(RunOutcome::Aborted);
                 return Ok(Exit::Error);
             }
             None => bail!(
@@ -187,7 +188,7 @@ fn run_inner(global: &Global, args: GenerateArgs, report: &Report) -> Result<Exi
             Some(true) => {}
             Some(false) => {
                 eprintln!("Schema generation aborted: nothing written.");
-                track("aborted");
+                track(RunOutcome::Aborted);
                 return Ok(Exit::Error);
             }
             None => bail!(
@@ -208,7 +209,7 @@ fn run_inner(global: &Global, args: GenerateArgs, report: &Report) -> Result<Exi
                     "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
                     existing.display()
                 ));
-                track("no_changes");
+                track(RunOutcome::NoChanges);
                 return Ok(Exit::Ok);
             }
             create_versioned(&dir, &file_name, contents.as_bytes())?
@@ -226,7 +227,11 @@ fn run_inner(global: &Global, args: GenerateArgs, report: &Report) -> Result<Exi
         }
     };
     report.written(&written);
-    track(if existed { "overwritten" } else { "generated" });
+    track(if existed {
+        RunOutcome::Overwritten
+    } else {
+        RunOutcome::Generated
+    });
     Ok(Exit::Ok)
 }
 
@@ -239,7 +244,7 @@ fn offline_versioned(
     schema: &crate::schema::Schema,
     dialect: Dialect,
     dir: &Path,
-    track: &dyn Fn(&'static str),
+    track: &dyn Fn(RunOutcome),
     report: &Report,
 ) -> Result<Exit> {
     use super::snapshot;
@@ -258,7 +263,7 @@ fn offline_versioned(
     let sql = plan.sql(schema);
     if sql.is_empty() {
         crate::output::say("Your schema is already up to date.");
-        track("no_changes");
+        track(RunOutcome::NoChanges);
         return Ok(Exit::Ok);
     }
     let what = match &base {
@@ -274,7 +279,7 @@ fn offline_versioned(
             "The plan is already written in {} (same sha256); nothing written. Pass --force to write it again.",
             existing.display()
         ));
-        track("no_changes");
+        track(RunOutcome::NoChanges);
         return Ok(Exit::Ok);
     }
     let written = create_versioned(dir, &|v| file_name(v, &what), contents.as_bytes())?;
@@ -307,7 +312,7 @@ fn offline_versioned(
         Err(NewFileError::Other(e)) => return Err(e),
     }
     report.written(&written);
-    track("generated");
+    track(RunOutcome::Generated);
     Ok(Exit::Ok)
 }
 

@@ -15,13 +15,14 @@ use crate::plan::live;
 
 use super::render;
 use crate::report::{print_blockers, print_notes, print_summary};
+use crate::telemetry::RunOutcome;
 
 pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
     let yes = args.yes.given();
     crate::output::set_json(args.json);
     let loaded = global.load(true)?;
-    let last_outcome = std::cell::Cell::new("failed");
-    let track = |outcome: &'static str| {
+    let last_outcome = std::cell::Cell::new(RunOutcome::Failed);
+    let track = |outcome: RunOutcome| {
         last_outcome.set(outcome);
         crate::telemetry::send(crate::telemetry::CLI_MIGRATE, outcome, &loaded.config);
     };
@@ -38,7 +39,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             Ok(Route::Sql(l)) => l,
             Ok(Route::Guidance(msg)) => {
                 crate::output::say(&msg);
-                track("unsupported_adapter");
+                track(RunOutcome::UnsupportedAdapter);
                 return Ok(Exit::Ok);
             }
             Err(e) => bail!(render::connect_error(&e, "migrate")),
@@ -46,7 +47,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         let mut applied = false;
         let result = async {
         if let Some(files) = live.db.sqlx_recorded().await {
-            track("failed");
+            track(RunOutcome::Failed);
             bail!(
                 "refusing to migrate {}: its _sqlx_migrations table records {} rustauth file(s) applied by sqlx ({}), so `rustauth generate` files manage this database; apply new ones with `sqlx migrate run` (after `rustauth generate`), or, to let `rustauth migrate` manage it instead, delete those rows from _sqlx_migrations and the files from the migrations folder; nothing was changed",
                 live.target.describe(),
@@ -57,7 +58,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         let plan = &live.plan;
         print_notes(plan);
         if let Some(e) = live::name_error(plan) {
-            track("failed");
+            track(RunOutcome::Failed);
             bail!(
                 "refusing to migrate {}: {e}; nothing was changed",
                 live.target.describe()
@@ -65,7 +66,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         }
         if let Some(outcome) = refuse_diagnostics(plan) {
             track(outcome);
-            if outcome == "schema_problem" {
+            if outcome == RunOutcome::SchemaProblem {
                 bail!(
                     "refusing to migrate {}: {} column(s) reject every insert Better Auth makes (see above); nothing was changed",
                     live.target.describe(),
@@ -78,7 +79,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         let finish_interrupted = plan.interrupted && !args.dry_run;
         if plan.is_empty() && !finish_interrupted {
             crate::output::say("No migrations needed.");
-            track("no_changes");
+            track(RunOutcome::NoChanges);
             return Ok(Exit::Ok);
         }
         let expect_empty = plan.is_empty();
@@ -101,7 +102,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             if !crate::output::quiet() {
                 eprintln!("Dry run: nothing was changed.");
             }
-            track("dry_run");
+            track(RunOutcome::DryRun);
             return Ok(Exit::Ok);
         }
         if !yes && !expect_empty {
@@ -109,7 +110,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
                 Some(true) => {}
                 Some(false) => {
                     crate::output::say("Migration cancelled.");
-                    track("aborted");
+                    track(RunOutcome::Aborted);
                     return Ok(Exit::Ok);
                 }
                 None => bail!("no terminal to confirm on: pass --yes to apply without a prompt"),
@@ -117,7 +118,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         }
 
         if let Err(e) = live.db.lock(opts.lock_timeout).await {
-            track("failed");
+            track(RunOutcome::Failed);
             bail!(render::db_error(&e));
         }
         let outcome = apply_locked(&mut live, history_table, expect_empty).await;
@@ -126,10 +127,10 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
         match &outcome {
             Ok(Applied::Yes) => {
                 applied = true;
-                track("migrated");
+                track(RunOutcome::Migrated);
             }
-            Ok(Applied::AlreadyDone) => track("no_changes"),
-            Err(_) => track("failed"),
+            Ok(Applied::AlreadyDone) => track(RunOutcome::NoChanges),
+            Err(_) => track(RunOutcome::Failed),
         }
         outcome.map(|_| Exit::Ok)
         }
@@ -143,7 +144,7 @@ pub(crate) fn run(global: &Global, args: MigrateArgs) -> Result<Exit> {
             let plan = &live.plan;
             let doc = serde_json::json!({
                 "version": 1,
-                "outcome": last_outcome.get(),
+                "outcome": last_outcome.get().name(),
                 "database": live.target.describe(),
                 "plan": {
                     "tables": plan.created,
@@ -283,12 +284,12 @@ fn apply_error(e: &ApplyError, target: &str, history_table: &str) -> String {
 /// a change that corrupts a populated table, then columns that reject every insert.
 /// Returns the telemetry outcome when it refuses (an unsafe change is also a blocker,
 /// which the caller reports with its statement).
-fn refuse_diagnostics(plan: &Plan) -> Option<&'static str> {
+fn refuse_diagnostics(plan: &Plan) -> Option<RunOutcome> {
     if let Some(change) = plan.unsafe_changes.first() {
         eprintln!("The migration was refused, and nothing ran.");
         eprintln!("{change}");
         eprintln!("Run `rustauth generate` to read the statements without executing them.");
-        return Some("unsafe_change");
+        return Some(RunOutcome::UnsafeChange);
     }
     let n = plan.schema_problems.len();
     if n > 0 {
@@ -299,7 +300,7 @@ fn refuse_diagnostics(plan: &Plan) -> Option<&'static str> {
         for p in &plan.schema_problems {
             eprintln!("-> {p}");
         }
-        return Some("schema_problem");
+        return Some(RunOutcome::SchemaProblem);
     }
     None
 }
