@@ -468,6 +468,49 @@ fn postgres_database_schema() {
     assert_eq!(check.code, 0, "{}", check.both());
 }
 
+/// A `database.schema` that does not exist: the 1.7 line's plan creates it first (its
+/// `create schema if not exists`), and migrate applies that; the 1.6 line's plan does not,
+/// and migrate refuses before its first statement, naming the schema.
+#[test]
+fn postgres_missing_database_schema() {
+    let Some(db) = ScratchDb::new(Engine::Postgres) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let config = |line: &str, schema: &str| {
+        write_config(
+            tmp.path(),
+            &format!(
+                "[project]\nbetter_auth = \"{line}\"\n\n[database]\nadapter = \"sqlx\"\nprovider = \"postgres\"\nschema = \"{schema}\"\n"
+            ),
+        )
+    };
+
+    let old = config("1.6", "auth16");
+    let before = db.catalog_in(Some("auth16"));
+    let m = run_config(&old, &db.url, &["migrate", "--yes"]);
+    m.assert_one_line_error("1.6: a schema that does not exist");
+    assert!(
+        m.stderr.contains("schema \"auth16\" does not exist"),
+        "{}",
+        m.both()
+    );
+    assert_eq!(
+        db.catalog_in(Some("auth16")),
+        before,
+        "1.6 changed something"
+    );
+
+    let new = config("1.7", "auth17");
+    let m = run_config(&new, &db.url, &["migrate", "--yes"]);
+    assert_eq!(m.code, 0, "1.7 creates the schema\n{}", m.both());
+    let auth = db.catalog_in(Some("auth17"));
+    assert!(auth.tables.contains_key("user"), "{:?}", auth.tables.keys());
+    assert!(auth.tables.contains_key(HISTORY), "history in auth17");
+    let check = run_config(&new, &db.url, &["db", "status", "--check"]);
+    assert_eq!(check.code, 0, "{}", check.both());
+}
+
 /// No `database.schema`: the first schema of the search_path (`app`), with decoys of the
 /// same names in `public`, the path's second entry.
 #[test]

@@ -97,6 +97,8 @@ pub(crate) enum Cause {
 pub(crate) struct Step {
     /// The statement as the plan shows it (and `generate` writes it).
     pub sql: String,
+    /// The statement creates the schema the tables go in (`database.schema`, 1.7).
+    pub creates_schema: bool,
     /// MySQL / MariaDB: how to add a NOT NULL column without a default without filling
     /// rows the plan did not see (the other engines run `sql`).
     pub guarded: Option<GuardedAdd>,

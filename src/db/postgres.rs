@@ -526,9 +526,7 @@ impl Driver for Postgres {
             cause,
         };
         // The 1.7 line's plan creates the schema it names (`database.schema`) first.
-        let creates_schema = statements
-            .first()
-            .is_some_and(|s| s.sql.starts_with("create schema if not exists "));
+        let creates_schema = statements.first().is_some_and(|s| s.creates_schema);
         if !self.schema_exists && !creates_schema {
             self.end_tx().await;
             return Err(fail(

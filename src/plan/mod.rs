@@ -168,6 +168,7 @@ impl Plan {
             .iter()
             .map(|s| crate::db::Step {
                 sql: sql::render_one(s, &style),
+                creates_schema: matches!(s, Ddl::CreateSchema(_)),
                 guarded: sql::mysql_guarded_add(s, &style).map(|[add_nullable, tighten, undo]| {
                     let Ddl::AddColumn { table, column, .. } = s else {
                         unreachable!("only an added column is guarded")
