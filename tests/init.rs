@@ -694,8 +694,13 @@ fn the_provider_follows_a_url_in_env_local() {
     assert!(o.stdout.contains("provider: postgres\n"), "{}", o.stdout);
     assert!(!o.both().contains("L0calPw9"), "{}", o.both());
     assert_eq!(loads(d).database.provider, Some(Provider::Postgres));
-    // `.env` gets the same URL (the app may read `.env` alone); `.env.local` is untouched.
-    assert_eq!(env_value(d, ".env", "DATABASE_URL").unwrap(), pg);
+    // The password stays in `.env.local` (untouched): `.env`, which may be committed,
+    // gets the example URL, which `.env.local` overrides.
+    assert_eq!(
+        env_value(d, ".env", "DATABASE_URL").unwrap(),
+        "postgres://USER:PASSWORD@localhost:5432/DATABASE"
+    );
+    assert!(!read(d, ".env").contains("L0calPw9"), "{}", read(d, ".env"));
     assert_eq!(read(d, ".env.local"), format!("DATABASE_URL={pg}\n"));
     let (provider, check) = next_command_view(d, &[]);
     assert_eq!(provider, "postgres");
@@ -727,6 +732,25 @@ fn the_provider_follows_a_url_in_env_local() {
     assert!(o.stdout.contains("provider: mysql\n"), "{}", o.stdout);
     let (provider, check) = next_command_view(d, &config);
     assert_eq!(provider, "mysql");
+    assert_eq!(check["status"], "ok", "{check}");
+    assert!(!read(d, ".env").contains("root@"), "{}", read(d, ".env"));
+
+    // An `--env-file` in the config's folder comes before `--cwd`'s `.env.local`: an
+    // example URL there would hide the real one, so it gets the real one.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("cfg")).unwrap();
+    std::fs::write(d.join(".env.local"), format!("DATABASE_URL={pg}\n")).unwrap();
+    let o = run_cmd(rustauth_in(d).args(config).args([
+        "init",
+        "--yes",
+        "--env-file",
+        "cfg/.env",
+    ]));
+    assert_eq!(o.code, 0, "{}", o.both());
+    assert_eq!(env_value(d, "cfg/.env", "DATABASE_URL").unwrap(), pg);
+    let (provider, check) = next_command_view(d, &config);
+    assert_eq!(provider, "postgres");
     assert_eq!(check["status"], "ok", "{check}");
 }
 

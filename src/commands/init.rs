@@ -79,6 +79,10 @@ fn example_url(p: InitProvider) -> &'static str {
     }
 }
 
+/// One env file init writes: path, new text, keys added, keys kept, whether it is
+/// created, whether a secret was seeded, whether --force replaced the URL.
+type EnvWrite = (PathBuf, String, Vec<String>, Vec<String>, bool, bool, bool);
+
 /// What init will write, once flags, prompts and defaults are settled.
 #[derive(Debug)]
 struct Choices {
@@ -288,62 +292,87 @@ pub(crate) fn run(global: &Global, args: InitArgs) -> Result<Exit> {
         &example_entries,
     );
 
-    let mut env_writes = Vec::new();
-    for path in &env_paths {
-        let fresh = if choices.seed {
-            Some(secret::generate(
-                secret::DEFAULT_BYTES,
-                secret::Encoding::Base64Url,
-            )?)
-        } else {
-            None
-        };
-        let secret_value = fresh
-            .clone()
-            .unwrap_or_else(|| secret::INIT_PLACEHOLDER.to_string());
-        let real = [
-            (url_env.clone(), choices.url.clone()),
-            (secret_env.clone(), secret_value),
-        ];
-        let mut replaced = false;
-        let (text, added, kept, created) = match read_optional(path)? {
-            Some(existing) => {
-                let entries: Vec<EnvEntry> = example_entries
-                    .iter()
-                    .zip(&real)
-                    .map(|(e, (_, v))| EnvEntry {
-                        value: v.clone(),
-                        ..e.clone()
-                    })
-                    .collect();
-                let m = edit::merge_env(&existing, &entries);
-                // --force rewrites the URL init owns, so that it matches the new config.
-                let mut kept = m.kept;
-                let mut text = m.text;
-                if replace_url && kept.contains(&url_env) {
-                    let new =
-                        edit::set_env_values(&text, &[(url_env.clone(), choices.url.clone())]);
-                    if new != text {
-                        text = new;
-                        kept.retain(|k| *k != url_env);
-                        replaced = true;
+    // `copy_url`: write the URL read from a file init does not write, not the example.
+    let build_writes = |copy_url: bool| -> Result<Vec<EnvWrite>> {
+        let mut env_writes = Vec::new();
+        for path in &env_paths {
+            let fresh = if choices.seed {
+                Some(secret::generate(
+                    secret::DEFAULT_BYTES,
+                    secret::Encoding::Base64Url,
+                )?)
+            } else {
+                None
+            };
+            let secret_value = fresh
+                .clone()
+                .unwrap_or_else(|| secret::INIT_PLACEHOLDER.to_string());
+            // A URL read from a file init does not write (`.env.local`, another folder's
+            // `.env`) stays there only: copying it would put its password into a file that
+            // may be committed. The files init writes get the example URL of its provider,
+            // which that file overrides for every later command.
+            let url_value = if in_other_file && !copy_url {
+                example_url(choices.provider).to_string()
+            } else {
+                choices.url.clone()
+            };
+            let real = [
+                (url_env.clone(), url_value),
+                (secret_env.clone(), secret_value),
+            ];
+            let mut replaced = false;
+            let (text, added, kept, created) = match read_optional(path)? {
+                Some(existing) => {
+                    let entries: Vec<EnvEntry> = example_entries
+                        .iter()
+                        .zip(&real)
+                        .map(|(e, (_, v))| EnvEntry {
+                            value: v.clone(),
+                            ..e.clone()
+                        })
+                        .collect();
+                    let m = edit::merge_env(&existing, &entries);
+                    // --force rewrites the URL init owns, so that it matches the new config.
+                    let mut kept = m.kept;
+                    let mut text = m.text;
+                    if replace_url && kept.contains(&url_env) {
+                        let new =
+                            edit::set_env_values(&text, &[(url_env.clone(), choices.url.clone())]);
+                        if new != text {
+                            text = new;
+                            kept.retain(|k| *k != url_env);
+                            replaced = true;
+                        }
                     }
+                    (text, m.added, kept, false)
                 }
-                (text, m.added, kept, false)
-            }
-            None => {
-                // Created from the example: its keys, with the real values for ours.
-                let text = edit::set_env_values(&example_merge.text, &real);
-                (
-                    text,
-                    vec![url_env.clone(), secret_env.clone()],
-                    vec![],
-                    true,
-                )
-            }
-        };
-        let seeded = fresh.is_some() && added.contains(&secret_env);
-        env_writes.push((path.clone(), text, added, kept, created, seeded, replaced));
+                None => {
+                    // Created from the example: its keys, with the real values for ours.
+                    let text = edit::set_env_values(&example_merge.text, &real);
+                    (
+                        text,
+                        vec![url_env.clone(), secret_env.clone()],
+                        vec![],
+                        true,
+                    )
+                }
+            };
+            let seeded = fresh.is_some() && added.contains(&secret_env);
+            env_writes.push((path.clone(), text, added, kept, created, seeded, replaced));
+        }
+        Ok(env_writes)
+    };
+    let mut env_writes = build_writes(false)?;
+    // Where the files init writes come first (an `--env-file` in the config's folder),
+    // their example URL would hide the real one: then they get the real one.
+    if in_other_file {
+        let written: Vec<(PathBuf, String)> = env_writes
+            .iter()
+            .map(|w| (w.0.clone(), w.1.clone()))
+            .collect();
+        if config::Env::load_as_if(&env_dirs, &written).get_non_empty(&url_env) != read {
+            env_writes = build_writes(true)?;
+        }
     }
 
     // What every later command will read once the env files are written (the sources and
