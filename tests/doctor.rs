@@ -407,6 +407,45 @@ fn postgres_pending_plan_fails_then_migrate_makes_it_pass() {
     assert_eq!(status(&doc, "drift"), "fail");
 }
 
+/// A PostgreSQL URL without a database: the database check says so and its fix names
+/// the missing part (not "check that the server runs").
+#[test]
+fn postgres_url_without_a_database_names_the_fix() {
+    let Some(db) = ScratchDb::new(Engine::Postgres) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    common::write_config(dir.path(), "[database]\nadapter = \"sqlx\"\n");
+    let url = db.server_url().trim_end_matches('/').to_string();
+    let url = match url.rsplit_once('/') {
+        Some((server, _db)) if server.contains("://") && server.len() > "postgres://".len() => {
+            server.to_string()
+        }
+        _ => url,
+    };
+    let doc = json(&doctor(
+        dir.path(),
+        &["--json", "--connect-timeout", "5"],
+        &[("DATABASE_URL", &url), ("RUSTAUTH_SECRET", SECRET)],
+    ));
+    let c = check(&doc, "database");
+    assert_eq!(c["status"], "fail", "{doc}");
+    assert!(
+        c["message"]
+            .as_str()
+            .unwrap()
+            .ends_with("names no database"),
+        "{c}"
+    );
+    assert!(
+        c["fix"]
+            .as_str()
+            .unwrap()
+            .starts_with("add the database name to the URL (postgres://"),
+        "{c}"
+    );
+}
+
 #[test]
 fn postgres_wrong_password_fails_without_echoing_it() {
     let Some(db) = ScratchDb::new(Engine::Postgres) else {

@@ -741,12 +741,11 @@ fn the_provider_follows_a_url_in_env_local() {
     let d = dir.path();
     std::fs::create_dir(d.join("cfg")).unwrap();
     std::fs::write(d.join(".env.local"), format!("DATABASE_URL={pg}\n")).unwrap();
-    let o = run_cmd(rustauth_in(d).args(config).args([
-        "init",
-        "--yes",
-        "--env-file",
-        "cfg/.env",
-    ]));
+    let o = run_cmd(
+        rustauth_in(d)
+            .args(config)
+            .args(["init", "--yes", "--env-file", "cfg/.env"]),
+    );
     assert_eq!(o.code, 0, "{}", o.both());
     assert_eq!(env_value(d, "cfg/.env", "DATABASE_URL").unwrap(), pg);
     let (provider, check) = next_command_view(d, &config);

@@ -435,16 +435,19 @@ fn database_checks(state: &ConfigState, reach: &Reach, timeout: Duration) -> Res
         let mut db = match Db::connect(target, &super::render::read_only(timeout)).await {
             Ok(db) => db,
             Err(e) => {
-                let mut v = vec![Check::fail(
-                    DATABASE.0,
-                    DATABASE.1,
-                    e.to_string(),
-                    format!(
+                // The fix follows from what failed.
+                let fix = match &e {
+                    crate::db::DbError::NoDatabase { example, .. } => {
+                        format!("add the database name to the URL ({example})")
+                    }
+                    crate::db::DbError::BadUrl(_) => "fix the URL's options (see the message)".to_string(),
+                    _ => format!(
                         "check that the {} server runs and that the URL's host, port, user and password are right (waited {} s; --connect-timeout changes it)",
                         target.engine,
                         timeout.as_secs()
                     ),
-                )];
+                };
+                let mut v = vec![Check::fail(DATABASE.0, DATABASE.1, e.to_string(), fix)];
                 let why = "the database is not reachable";
                 v.push(Check::skip(SCHEMA.0, SCHEMA.1, why));
                 v.push(Check::skip(DRIFT.0, DRIFT.1, why));
