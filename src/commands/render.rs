@@ -72,6 +72,15 @@ pub(crate) fn cause(c: &Cause) -> String {
     match c {
         Cause::LockTimeout { secs, what } => format!("waited {secs} s (--lock-timeout) {what}"),
         Cause::Db(e) => db_error(e),
+        Cause::RowAppeared {
+            table,
+            column,
+            cause: inner,
+            undone,
+        } => format!(
+            "table {table} got a row after the plan found it empty, and the new NOT NULL column {column} has no value for it ({}); {undone}: no value was invented",
+            cause(inner)
+        ),
         Cause::Driver(_) | Cause::Refused(_) => c.to_string(),
     }
 }

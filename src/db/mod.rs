@@ -86,10 +86,21 @@ pub(crate) enum Cause {
     /// Connecting, locking or a check before the first statement failed.
     #[error(transparent)]
     Db(#[from] DbError),
-    /// rustauth stopped itself (a row appeared that the plan did not see, a missing
-    /// schema): the message says what and what it left.
+    /// rustauth stopped itself before the first statement (a missing schema): the
+    /// message says what and what to do.
     #[error("{0}")]
     Refused(String),
+    /// MySQL: a row appeared in a table the plan found empty, so the NOT NULL column it
+    /// adds has no value for it; the column was dropped again (`undone` says whether).
+    #[error(
+        "table {table} got a row after the plan found it empty, and the new NOT NULL column {column} has no value for it ({cause}); {undone}: no value was invented"
+    )]
+    RowAppeared {
+        table: String,
+        column: String,
+        cause: Box<Cause>,
+        undone: String,
+    },
 }
 
 /// One statement of a plan as [`Db::apply`] runs it.

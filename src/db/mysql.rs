@@ -42,7 +42,7 @@ const LOCK_WAIT_TIMEOUT: u16 = 1205;
 enum StepError {
     Sql(sqlx::Error),
     /// A guarded add found a row it would have had to invent a value for.
-    Refused(String),
+    Refused(Cause),
 }
 
 /// `lock_wait_timeout` in seconds (1 to a year, as the server accepts).
@@ -204,7 +204,7 @@ impl Mysql {
         let Err(e) = self.conn.execute(g.tighten.as_str()).await else {
             return Ok(());
         };
-        let cause = self.statement_error(e).await.to_string();
+        let cause = self.statement_error(e).await;
         let undone = match self.conn.execute(g.undo.as_str()).await {
             Ok(_) => "the column was dropped again".to_string(),
             Err(u) => format!(
@@ -213,11 +213,12 @@ impl Mysql {
                 g.undo
             ),
         };
-        Err(StepError::Refused(format!(
-            "table {table} got a row after the plan found it empty, and the new NOT NULL column {column} has no value for it ({cause}); {undone}: no value was invented",
-            table = g.table,
-            column = g.column,
-        )))
+        Err(StepError::Refused(Cause::RowAppeared {
+            table: g.table.clone(),
+            column: g.column.clone(),
+            cause: Box::new(cause),
+            undone,
+        }))
     }
 
     /// A statement's error: a lock wait timeout names the open transactions.
@@ -475,7 +476,7 @@ impl Driver for Mysql {
             let cause = match r {
                 Ok(()) => continue,
                 Err(StepError::Sql(e)) => self.statement_error(e).await,
-                Err(StepError::Refused(m)) => Cause::Refused(m),
+                Err(StepError::Refused(c)) => c,
             };
             return Err(fail(i, Phase::Statement, Outcome::Partial, cause));
         }
