@@ -148,5 +148,20 @@ mod tests {
             cause(&c),
             "waited 2 s (--lock-timeout) for a table lock: pid 1"
         );
+        // A cause inside a cause is worded the same way.
+        let row = Cause::RowAppeared {
+            table: "user".into(),
+            column: "role".into(),
+            cause: Box::new(c),
+            undone: "the column was dropped again".into(),
+        };
+        assert!(!row.to_string().contains("--"), "{row}");
+        assert!(
+            cause(&row).contains(
+                "(waited 2 s (--lock-timeout) for a table lock: pid 1); the column was dropped again: no value was invented"
+            ),
+            "{}",
+            cause(&row)
+        );
     }
 }
