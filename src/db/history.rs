@@ -74,10 +74,17 @@ pub(crate) fn create(engine: Engine, table: &str) -> String {
     )
 }
 
+/// Whether the engine writes `finished` (only MySQL records a plan before it runs, so
+/// only there can one stay unfinished). The others leave it to its default and never
+/// read it, so that a history table from before the column existed keeps working.
+fn tracks_finished(engine: Engine) -> bool {
+    engine == Engine::Mysql
+}
+
 /// The insert of one plan: binds `cli_version`, `sha256`, `statements`, `duration_ms`,
-/// `sql` and `finished`, in that order.
+/// `sql`, and on MySQL `finished`, in that order.
 pub(crate) fn insert(engine: Engine, table: &str) -> String {
-    let names = [
+    let all = [
         "cli_version",
         "sha256",
         "statements",
@@ -85,6 +92,11 @@ pub(crate) fn insert(engine: Engine, table: &str) -> String {
         "sql",
         "finished",
     ];
+    let names = if tracks_finished(engine) {
+        &all[..]
+    } else {
+        &all[..5]
+    };
     let columns: Vec<String> = names.iter().map(|n| ident(engine, n)).collect();
     let params: Vec<String> = (1..=names.len())
         .map(|i| match engine {
@@ -118,10 +130,10 @@ pub(crate) fn select_newest(engine: Engine, table: &str, only_finished: bool) ->
         Engine::Mysql => format!("cast({} as signed)", q(n)),
     };
     let finished = match engine {
-        Engine::Sqlite => format!("{} <> 0", q("finished")),
-        Engine::Postgres | Engine::Mysql => q("finished"),
+        Engine::Mysql => q("finished"),
+        Engine::Sqlite | Engine::Postgres => "true".to_string(),
     };
-    let filter = if only_finished {
+    let filter = if only_finished && tracks_finished(engine) {
         format!(" where {finished}")
     } else {
         String::new()
@@ -176,8 +188,12 @@ mod tests {
         }
         assert_eq!(
             insert(Engine::Postgres, "h"),
-            "insert into h (\"cli_version\", \"sha256\", \"statements\", \"duration_ms\", \"sql\", \"finished\") values ($1, $2, $3, $4, $5, $6)"
+            "insert into h (\"cli_version\", \"sha256\", \"statements\", \"duration_ms\", \"sql\") values ($1, $2, $3, $4, $5)"
         );
+        assert!(insert(Engine::Mysql, "h").ends_with("`finished`) values (?, ?, ?, ?, ?, ?)"));
+        // A table from before `finished` existed is still read on SQLite and PostgreSQL.
+        assert!(!select_newest(Engine::Sqlite, "h", true).contains("finished"));
+        assert!(!select_newest(Engine::Postgres, "h", true).contains("finished"));
         assert!(
             select_newest(Engine::Mysql, "`h`", true)
                 .ends_with("from `h` where `finished` order by `id` desc limit 1")

@@ -566,7 +566,6 @@ impl Driver for Postgres {
                     .bind(i32::try_from(total).unwrap_or(i32::MAX))
                     .bind(super::elapsed_ms(start))
                     .bind(h.sql)
-                    .bind(true)
                     .execute(&mut self.conn)
                     .await
                     .map(|_| ());

@@ -251,7 +251,6 @@ impl Driver for Sqlite {
                     .bind(i64::try_from(total).unwrap_or(i64::MAX))
                     .bind(super::elapsed_ms(start))
                     .bind(h.sql)
-                    .bind(true)
                     .execute(&mut self.conn)
                     .await
                     .map_err(in_history)?;
