@@ -27,23 +27,27 @@ pub(crate) fn run(global: &Global, args: DbStatusArgs) -> Result<Exit> {
             Err(e) => bail!(render::connect_error(&e, "db status")),
         };
         let history_table = loaded.config.database.history_table.clone();
-        let (last, interrupted) = if history_table.is_empty() {
-            (None, None)
+        let history = if history_table.is_empty() {
+            Ok((None, None))
         } else {
-            let last = match live.db.last_applied(&history_table).await {
-                Ok(l) => l,
-                Err(e) => bail!(render::db_error(&e)),
-            };
-            match live.db.interrupted(&history_table).await {
-                Ok(i) => (last, i),
-                Err(e) => bail!(render::db_error(&e)),
+            match live.db.last_applied(&history_table).await {
+                Ok(last) => live
+                    .db
+                    .interrupted(&history_table)
+                    .await
+                    .map(|i| (last, i)),
+                Err(e) => Err(e),
             }
         };
         // Files `rustauth generate` wrote and sqlx applied manage this database.
         let sqlx_files = live.db.sqlx_recorded().await;
         let (dialect, namespace) = (live.db.dialect(), live.db.namespace().to_string());
-        // Everything is read: the connection slot is freed before the output.
+        // Everything is read: the connection slot is freed before the output (or error).
         live.db.close().await;
+        let (last, interrupted) = match history {
+            Ok(h) => h,
+            Err(e) => bail!(render::db_error(&e)),
+        };
         let plan = &live.plan;
         let indexes: Vec<String> = plan
             .statements

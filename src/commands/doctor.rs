@@ -469,6 +469,7 @@ fn database_checks(state: &ConfigState, reach: &Reach, timeout: Duration) -> Res
                     "check that the user may read the catalog (information_schema / sqlite_master)",
                 ));
                 v.push(Check::skip(DRIFT.0, DRIFT.1, "the schema could not be read"));
+                db.close().await;
                 return v;
             }
         };

@@ -33,7 +33,13 @@ pub(crate) async fn connect_and_plan(
     opts: &Options,
 ) -> Result<Live, LiveError> {
     let mut db = Db::open(&target, opts).await?;
-    let plan = replan(&mut db, &schema, resume).await?;
+    let plan = match replan(&mut db, &schema, resume).await {
+        Ok(plan) => plan,
+        Err(e) => {
+            db.close().await;
+            return Err(e);
+        }
+    };
     Ok(Live {
         target,
         db,
