@@ -178,6 +178,49 @@ fn a_role_with_connection_limit_1_migrates_postgres() {
     assert_eq!(status.code, 0, "{}", status.both());
 }
 
+/// MariaDB / MySQL: an account with `max_user_connections 1` whose slot another session
+/// holds for a moment (error 1226 for `max_user_connections`): the command waits for it.
+#[test]
+fn a_taken_connection_slot_is_waited_for_mysql() {
+    let Some(db) = ScratchDb::new(Engine::Mysql) else {
+        return;
+    };
+    let user = format!("rustauth_u_{:08x}", rand::random::<u32>());
+    let mut admin = Conn::open(Engine::Mysql, &db.url).unwrap();
+    admin.exec(&format!(
+        "create user '{user}'@'%' with max_user_connections 1"
+    ));
+    admin.exec(&format!("grant all on `{}`.* to '{user}'@'%'", db.name));
+    admin.close();
+    let url = with_userinfo(&db.url, &user);
+    let case = case_named(Engine::Mysql, "core");
+    let (tx, rx) = std::sync::mpsc::channel();
+    let held = url.clone();
+    let holder = std::thread::spawn(move || {
+        let c = Conn::open(Engine::Mysql, &held).unwrap();
+        tx.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(600));
+        c.close();
+    });
+    rx.recv().unwrap();
+    let run = run_config(
+        &case.config(),
+        &url,
+        &["db", "status", "--connect-timeout", "10"],
+    );
+    holder.join().unwrap();
+    if let Ok(mut c) = Conn::open(Engine::Mysql, &db.url) {
+        let _ = c.try_exec(&format!("drop user '{user}'@'%'"));
+        c.close();
+    }
+    assert_eq!(
+        run.code,
+        0,
+        "the freed slot was not waited for\n{}",
+        run.both()
+    );
+}
+
 /// While another session holds the role's only connection slot, a command waits for it
 /// (up to half the connect timeout, at most 5 s) instead of failing at once: the slot of
 /// a command that has just ended is freed a moment later. A slot that stays taken is

@@ -83,9 +83,15 @@ impl Mysql {
     pub(crate) async fn connect(target: &Target, opts: &Options) -> Result<Mysql> {
         let my_opts = MySqlConnectOptions::from_str(target.url())
             .map_err(|e| DbError::bad_url(target, &e))?;
-        let full = |e: &sqlx::Error| {
-            // 1040: the server's max_connections; 1203, 1226: the user's limit.
-            matches!(error_number(e), Some(1040 | 1203 | 1226))
+        let full = |e: &sqlx::Error| match error_number(e) {
+            // 1040: the server's max_connections; 1203: max_user_connections.
+            Some(1040 | 1203) => true,
+            // 1226: an account's resource limit; only its connection limit frees up
+            // (max_questions, max_connections_per_hour and the like last the hour).
+            Some(1226) => {
+                matches!(e, sqlx::Error::Database(d) if d.message().contains("max_user_connections"))
+            }
+            _ => false,
         };
         let mut conn = super::retry_while_full(opts.connect_timeout, full, || my_opts.connect())
             .await
