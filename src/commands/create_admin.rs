@@ -83,6 +83,8 @@ pub(crate) fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
         let mut db = Db::connect(&target, &render::read_only(timeout))
             .await
             .map_err(|e| anyhow::anyhow!(render::db_error(&e)))?;
+        // The work, then the session ends cleanly whatever it came to.
+        let result = async {
         let dialect = target.dialect();
         let style = Style::of(&schema, dialect);
         let user = table(&schema, "user")?;
@@ -205,12 +207,15 @@ pub(crate) fn run(global: &Global, args: CreateAdminArgs) -> Result<Exit> {
             .into_iter()
             .next()
             .unwrap_or_default();
-        db.close().await;
         println!("Admin user {verb} successfully.");
         println!("User ID: {id}");
         println!("Email: {email}");
         println!("Role: {}", args.role);
         Ok(Exit::Ok)
+        }
+        .await;
+        db.close().await;
+        result
     })
 }
 
