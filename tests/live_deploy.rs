@@ -131,6 +131,41 @@ struct LimitedRole {
     name: String,
 }
 
+impl LimitedRole {
+    /// A role with `connection limit 1` that owns the scratch database, and the
+    /// database's URL as that role.
+    fn create(db: &ScratchDb) -> (LimitedRole, String) {
+        let role = LimitedRole {
+            db_url: db.url.clone(),
+            server: db.server_url().to_string(),
+            name: format!("rustauth_r_{:08x}", rand::random::<u32>()),
+        };
+        let mut admin = Conn::open(Engine::Postgres, &role.server).unwrap();
+        admin.exec(&format!(
+            "create role \"{0}\" login connection limit 1; alter database \"{1}\" owner to \"{0}\"",
+            role.name, db.name
+        ));
+        admin.close();
+        let url = with_userinfo(&db.url, &role.name);
+        (role, url)
+    }
+}
+
+/// Opens a connection to `url` on another thread and holds it for `ms`; returns once it
+/// is open (join the handle to wait for it to close).
+fn hold_connection(engine: Engine, url: &str, ms: u64) -> std::thread::JoinHandle<()> {
+    let url = url.to_string();
+    let (tx, rx) = std::sync::mpsc::channel();
+    let holder = std::thread::spawn(move || {
+        let c = Conn::open(engine, &url).unwrap();
+        tx.send(()).unwrap();
+        std::thread::sleep(Duration::from_millis(ms));
+        c.close();
+    });
+    rx.recv().unwrap();
+    holder
+}
+
 impl Drop for LimitedRole {
     fn drop(&mut self) {
         if let Ok(mut c) = Conn::open(Engine::Postgres, &self.db_url) {
@@ -152,18 +187,7 @@ fn a_role_with_connection_limit_1_migrates_postgres() {
     let Some(db) = ScratchDb::new(Engine::Postgres) else {
         return;
     };
-    let role = LimitedRole {
-        db_url: db.url.clone(),
-        server: db.server_url().to_string(),
-        name: format!("rustauth_r_{:08x}", rand::random::<u32>()),
-    };
-    let mut admin = Conn::open(Engine::Postgres, &role.server).unwrap();
-    admin.exec(&format!(
-        "create role \"{0}\" login connection limit 1; alter database \"{1}\" owner to \"{0}\"",
-        role.name, db.name
-    ));
-    admin.close();
-    let url = with_userinfo(&db.url, &role.name);
+    let (_role, url) = LimitedRole::create(&db);
     let case = case_named(Engine::Postgres, "core-two-factor-username-organization");
     let run = run_config(&case.config(), &url, &["migrate", "--yes"]);
     assert_eq!(run.code, 0, "{}", run.both());
@@ -194,15 +218,7 @@ fn a_taken_connection_slot_is_waited_for_mysql() {
     admin.close();
     let url = with_userinfo(&db.url, &user);
     let case = case_named(Engine::Mysql, "core");
-    let (tx, rx) = std::sync::mpsc::channel();
-    let held = url.clone();
-    let holder = std::thread::spawn(move || {
-        let c = Conn::open(Engine::Mysql, &held).unwrap();
-        tx.send(()).unwrap();
-        std::thread::sleep(Duration::from_millis(600));
-        c.close();
-    });
-    rx.recv().unwrap();
+    let holder = hold_connection(Engine::Mysql, &url, 600);
     let run = run_config(
         &case.config(),
         &url,
@@ -230,33 +246,10 @@ fn a_taken_connection_slot_is_waited_for_postgres() {
     let Some(db) = ScratchDb::new(Engine::Postgres) else {
         return;
     };
-    let role = LimitedRole {
-        db_url: db.url.clone(),
-        server: db.server_url().to_string(),
-        name: format!("rustauth_r_{:08x}", rand::random::<u32>()),
-    };
-    let mut admin = Conn::open(Engine::Postgres, &role.server).unwrap();
-    admin.exec(&format!(
-        "create role \"{0}\" login connection limit 1; alter database \"{1}\" owner to \"{0}\"",
-        role.name, db.name
-    ));
-    admin.close();
-    let url = with_userinfo(&db.url, &role.name);
+    let (_role, url) = LimitedRole::create(&db);
     let case = case_named(Engine::Postgres, "core");
-    let hold = |for_ms: u64| {
-        let url = url.clone();
-        let (tx, rx) = std::sync::mpsc::channel();
-        let holder = std::thread::spawn(move || {
-            let c = Conn::open(Engine::Postgres, &url).unwrap();
-            tx.send(()).unwrap();
-            std::thread::sleep(Duration::from_millis(for_ms));
-            c.close();
-        });
-        rx.recv().unwrap();
-        holder
-    };
 
-    let holder = hold(600);
+    let holder = hold_connection(Engine::Postgres, &url, 600);
     let run = run_config(
         &case.config(),
         &url,
@@ -270,7 +263,7 @@ fn a_taken_connection_slot_is_waited_for_postgres() {
         run.both()
     );
 
-    let holder = hold(4_000);
+    let holder = hold_connection(Engine::Postgres, &url, 4_000);
     let start = Instant::now();
     let run = run_config(
         &case.config(),
