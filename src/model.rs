@@ -17,6 +17,9 @@ macro_rules! named {
         impl $T {
             pub const NAMES: [&'static str; [$($name),+].len()] = [$($name),+];
 
+            #[allow(dead_code)] // not every enum is listed
+            pub const ALL: [$T; [$($name),+].len()] = [$($T::$V),+];
+
             pub fn parse(s: &str) -> Option<$T> {
                 match s {
                     $($name => Some($T::$V),)+
@@ -129,8 +132,6 @@ named! {
 }
 
 impl Line {
-    pub const ALL: [Line; 2] = [Line::V1_6, Line::V1_7];
-
     /// The upstream versions this line reproduces, for messages and `info`.
     pub fn upstream(self) -> &'static str {
         match self {

@@ -39,22 +39,11 @@ pub(crate) fn db_error(e: &DbError) -> String {
             format!("{e}; `rustauth migrate` creates it (or fix the path in the URL)")
         }
         DbError::NoDatabase { example, .. } => format!("{e}; add one to the URL ({example})"),
-        DbError::ConnectTimeout { target, secs } => format!(
-            "could not connect to {target} within {secs} s (--connect-timeout); check the host, port and network"
-        ),
-        DbError::LockHeld {
-            target,
-            holder,
-            by_writer,
-            secs,
-        } => format!(
-            "another rustauth migrate{} holds the lock on {target}{holder}; waited {secs} s (--lock-timeout). Retry when it has finished",
-            if *by_writer {
-                " (or another writer)"
-            } else {
-                ""
-            }
-        ),
+        // Their messages end with the wait: the flag that bounds it follows.
+        DbError::ConnectTimeout { .. } => {
+            format!("{e} (--connect-timeout); check the host, port and network")
+        }
+        DbError::LockHeld { .. } => format!("{e} (--lock-timeout). Retry when it has finished"),
         DbError::TableLocked {
             doing,
             target,
@@ -72,15 +61,19 @@ pub(crate) fn cause(c: &Cause) -> String {
     match c {
         Cause::LockTimeout { secs, what } => format!("waited {secs} s (--lock-timeout) {what}"),
         Cause::Db(e) => db_error(e),
+        // The same message, with the inner cause worded here.
         Cause::RowAppeared {
             table,
             column,
             cause: inner,
             undone,
-        } => format!(
-            "table {table} got a row after the plan found it empty, and the new NOT NULL column {column} has no value for it ({}); {undone}: no value was invented",
-            cause(inner)
-        ),
+        } => Cause::RowAppeared {
+            table: table.clone(),
+            column: column.clone(),
+            cause: Box::new(Cause::Driver(cause(inner))),
+            undone: undone.clone(),
+        }
+        .to_string(),
         Cause::Driver(_) | Cause::Refused(_) => c.to_string(),
     }
 }
@@ -125,7 +118,20 @@ mod tests {
             secs: 3,
         };
         assert!(!e.to_string().contains("--"));
-        assert!(db_error(&e).contains("(--connect-timeout)"));
+        assert_eq!(
+            db_error(&e),
+            "could not connect to postgres server h:5432 within 3 s (--connect-timeout); check the host, port and network"
+        );
+        let held = DbError::LockHeld {
+            target: "sqlite database /a.db".into(),
+            holder: String::new(),
+            by_writer: true,
+            secs: 4,
+        };
+        assert_eq!(
+            db_error(&held),
+            "another rustauth migrate (or another writer) holds the lock on sqlite database /a.db; waited 4 s (--lock-timeout). Retry when it has finished"
+        );
         let w = Waiting::MigrationLock {
             target: "t",
             holder: "",

@@ -45,10 +45,10 @@ impl Adapter {
 
     /// The names of the SQL adapters, for messages.
     pub fn sql_names() -> Vec<&'static str> {
-        Adapter::NAMES
-            .iter()
-            .copied()
-            .filter(|n| Adapter::parse(n).is_some_and(Adapter::is_sql))
+        Adapter::ALL
+            .into_iter()
+            .filter(|a| a.is_sql())
+            .map(Adapter::name)
             .collect()
     }
 }
