@@ -130,6 +130,7 @@ fn list_marks_enabled_plugins_and_follows_options_and_renames() {
     assert!(v["config"].as_str().unwrap().ends_with("rustauth.toml"));
     let list = v["plugins"].as_array().unwrap();
     assert_eq!(v["better_auth"], "1.7");
+    assert_eq!(v["version"], 1);
     assert_eq!(
         list.len(),
         REGISTRY.iter().filter(|p| p.on(Line::V1_7)).count()
